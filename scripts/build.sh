@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds dist/: the loader, the wasm UI and its glue, then prints the size report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# cargo build of a cdylib+rlib crate skips LTO; cargo rustc with --crate-type cdylib does not.
+cargo rustc -q --lib --release --target wasm32-unknown-unknown --crate-type cdylib
+rm -rf dist target/bindgen && mkdir -p dist target/bindgen
+wasm-bindgen --target web --remove-name-section --remove-producers-section --no-typescript \
+  --out-dir target/bindgen --out-name consent-banner-ui \
+  target/wasm32-unknown-unknown/release/consent_banner.wasm
+
+# binaryen from npm (never Debian's /usr/bin/wasm-opt: its output breaks at run time).
+node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-reference-types --enable-mutable-globals \
+  target/bindgen/consent-banner-ui_bg.wasm -o dist/consent-banner-ui_bg.wasm
+
+terser() { node_modules/.bin/terser "$@" --compress passes=2 --mangle --comments '/^!/'; }
+terser --module target/bindgen/consent-banner-ui.js -o dist/consent-banner-ui.js
+terser www/consent-banner.js -o dist/consent-banner.js
+cp LICENSE* dist/ 2>/dev/null || true
+
+node scripts/size-report.mjs dist

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs every check and test layer, installing what is missing first (scripts/setup.sh test).
+# Ends with one summary line: "summary: N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+bash scripts/setup.sh test || { echo "summary: 0 passed, 1 failed (setup)"; exit 1; }
+
+logs=target/test-logs
+mkdir -p "$logs"
+passed=0 failed=0 failed_stages=() report=()
+
+# stage NAME COMMAND...: runs it, keeps its log, counts the tests its runner reports.
+stage() {
+  local name=$1; shift
+  local log="$logs/$name.log" start=$SECONDS
+  printf '\033[1m== %s\033[0m\n' "$name"
+  "$@" >"$log" 2>&1
+  local status=$?
+  local p f
+  # cargo: "test result: ok. N passed; M failed"; node --test: "# pass N" / "# fail M".
+  p=$(awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i+1) ~ /^passed/) s += $i } /^# pass / { s += $3 } END { print s + 0 }' "$log")
+  f=$(awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i+1) ~ /^failed/) s += $i } /^# fail / { s += $3 } END { print s + 0 }' "$log")
+  p=${p:-0} f=${f:-0}
+  if [ $status -ne 0 ]; then
+    tail -n 60 "$log"
+    failed_stages+=("$name")
+    [ "$f" -eq 0 ] && f=1
+  fi
+  passed=$((passed + p)) failed=$((failed + f))
+  local counts=""
+  [ "$p" -gt 0 ] || [ "$f" -gt 0 ] && counts=" ($p passed, $f failed)"
+  report+=("$(printf '%-14s %s%s in %ss' "$name" "$([ $status -eq 0 ] && echo ok || echo FAILED)" "$counts" $((SECONDS - start)))")
+  printf '   %s\n' "${report[-1]}"
+}
+
+wasm_test() {
+  CHROMEDRIVER=/usr/bin/chromedriver \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    cargo test --target wasm32-unknown-unknown --test web
+}
+
+stage fmt          cargo fmt --check
+stage clippy-host  cargo clippy --all-targets -- -D warnings
+stage clippy-wasm  cargo clippy --target wasm32-unknown-unknown --lib --test web -- -D warnings
+stage docs         env RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps -q
+stage native       cargo test
+stage build        bash scripts/build.sh
+stage browser      wasm_test
+stage e2e          node --test --test-concurrency=1 tests/e2e/
+
+echo
+printf '%s\n' "${report[@]}"
+if [ ${#failed_stages[@]} -gt 0 ]; then
+  echo "failed stages: ${failed_stages[*]} (logs in $logs/)"
+  echo "summary: $passed passed, $failed failed"
+  exit 1
+fi
+echo "summary: $passed passed, $failed failed"

@@ -1,0 +1,554 @@
+//! The site owner's configuration: one typed [`Config`], parsed once at the edge.
+//!
+//! The JSON form uses camelCase keys and rejects unknown fields. Every field has a default, and the
+//! defaults reproduce the InterMine privacy policy the project ships with: three categories
+//! (`essential`, `functional`, `statistics`), revision 1, a policy link.
+//!
+//! ```
+//! use consent_banner::config::Config;
+//!
+//! let config = Config::from_json(r#"{"revision": 2, "policyUrl": "/privacy"}"#).unwrap();
+//! assert_eq!(config.revision, 2);
+//! assert_eq!(config.categories.len(), 3);
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::texts::{Texts, BUILT_IN_LANGUAGES};
+
+/// The whole configuration of one banner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Config {
+    /// Policy revision. Bump it when the policy changes: every stored decision of an older revision
+    /// is asked again. Default `1`.
+    pub revision: u32,
+    /// The consent categories, in display order. Default: `essential`, `functional`, `statistics`.
+    pub categories: Vec<Category>,
+    /// Link to the full privacy policy (http(s), relative, or mailto). Default `"/privacy-policy"`.
+    pub policy_url: String,
+    /// Days an acceptance (of at least one optional category) stays valid. Default `182`.
+    pub accept_days: u32,
+    /// Days a refusal of every optional category stays valid. Default `182`.
+    pub reject_days: u32,
+    /// The localStorage key holding the record. Default `"consent-banner"`.
+    pub storage_key: String,
+    /// Optional cookie copy of the decision for servers. Default: none.
+    pub cookie: Option<CookieMirror>,
+    /// Language of the banner: a key of `texts` or a built-in language. Default: the page's
+    /// `<html lang>`, then the browser's languages, then `"en"`.
+    pub language: Option<String>,
+    /// UI texts per language, each field optional; missing fields fall back to the built-in texts.
+    pub texts: BTreeMap<String, Texts>,
+    /// Show the floating "cookie preferences" button after a decision. Default `true`.
+    pub floating_button: bool,
+}
+
+/// One consent category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Category {
+    /// Identifier used in markup (`data-consent="statistics"`) and the record: a simple token
+    /// (`a-z`, `0-9`, `_`, `-`, starting with a letter, at most 32 characters).
+    pub id: String,
+    /// Name shown to the user.
+    pub label: String,
+    /// What the category does, shown in the preferences.
+    #[serde(default)]
+    pub description: String,
+    /// Always on and not operable by the user (strictly necessary). Default `false`.
+    #[serde(default)]
+    pub required: bool,
+    /// Cookie names set by this category, deleted when it is declined. A trailing `*` matches a
+    /// prefix (`_ga*`). Default: none.
+    #[serde(default)]
+    pub cookies: Vec<String>,
+}
+
+/// The optional cookie copy of the decision, for server-side use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct CookieMirror {
+    /// Cookie name. Default `"consent"`.
+    pub name: String,
+    /// Cookie domain, e.g. `".example.org"`. Default: the current host only.
+    pub domain: Option<String>,
+    /// Cookie path. Default `"/"`.
+    pub path: String,
+    /// `Lax`, `Strict` or `None`. Default `Lax`.
+    pub same_site: SameSite,
+    /// Add `Secure`. Default: `true` on https pages (always true when `sameSite` is `None`).
+    pub secure: Option<bool>,
+}
+
+impl Default for CookieMirror {
+    fn default() -> Self {
+        CookieMirror {
+            name: "consent".into(),
+            domain: None,
+            path: "/".into(),
+            same_site: SameSite::Lax,
+            secure: None,
+        }
+    }
+}
+
+/// The `SameSite` attribute of the cookie mirror.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum SameSite {
+    /// Sent on top-level navigations from other sites.
+    #[default]
+    Lax,
+    /// Never sent from other sites.
+    Strict,
+    /// Sent everywhere; requires `Secure`.
+    None,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            revision: 1,
+            categories: default_categories(),
+            policy_url: "/privacy-policy".into(),
+            accept_days: 182,
+            reject_days: 182,
+            storage_key: "consent-banner".into(),
+            cookie: None,
+            language: None,
+            texts: BTreeMap::new(),
+            floating_button: true,
+        }
+    }
+}
+
+fn default_categories() -> Vec<Category> {
+    let category =
+        |id: &str, label: &str, description: &str, required, cookies: &[&str]| Category {
+            id: id.into(),
+            label: label.into(),
+            description: description.into(),
+            required,
+            cookies: cookies.iter().map(|c| (*c).to_string()).collect(),
+        };
+    vec![
+        category(
+            "essential",
+            "Essential",
+            "Your login and session: keeps you signed in when you create an account to save your data. Always on.",
+            true,
+            &[],
+        ),
+        category(
+            "functional",
+            "Lists and queries",
+            "Cookies that keep your lists and queries across browsing sessions. They may stay after you close the browser and are never used to identify or track you.",
+            false,
+            &[],
+        ),
+        category(
+            "statistics",
+            "Usage statistics",
+            "We log your browser's IP address and use traffic-log cookies to see which pages are used and to find operational problems. Not used to identify you, never shared with third parties.",
+            false,
+            &[],
+        ),
+    ]
+}
+
+/// Why a configuration was rejected. The message names the field; its text is part of the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    /// The text is not valid JSON of the config's shape (unknown field, wrong type, syntax).
+    Parse(String),
+    /// A field holds a value that cannot be right.
+    Invalid {
+        /// Path of the field, e.g. `categories[2].id`.
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Parse(message) => write!(f, "config: {message}"),
+            ConfigError::Invalid { field, reason } => write!(f, "config: {field}: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        field: field.into(),
+        reason: reason.into(),
+    }
+}
+
+/// Largest config text accepted, in bytes.
+pub const MAX_CONFIG_BYTES: usize = 256 * 1024;
+
+impl Config {
+    /// Parses and validates a JSON config. Empty or whitespace-only text means the defaults.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::Parse`] when the text is not JSON of the config's shape or is larger than
+    /// [`MAX_CONFIG_BYTES`]; [`ConfigError::Invalid`] when [`Config::validate`] rejects it.
+    pub fn from_json(text: &str) -> Result<Config, ConfigError> {
+        if text.len() > MAX_CONFIG_BYTES {
+            return Err(ConfigError::Parse(format!(
+                "too large ({} bytes, at most {MAX_CONFIG_BYTES})",
+                text.len()
+            )));
+        }
+        let config = if text.trim().is_empty() {
+            Config::default()
+        } else {
+            serde_json::from_str::<Config>(text).map_err(|e| ConfigError::Parse(e.to_string()))?
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks the rules that the types alone cannot express.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, naming its field: empty, malformed or duplicate category ids, no
+    /// categories, a link that is not http(s), relative or mailto, a zero lifetime, an empty storage
+    /// key, an unknown language key, a cookie mirror that cannot be set.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.revision == 0 {
+            return Err(invalid("revision", "must be at least 1"));
+        }
+        if self.categories.is_empty() {
+            return Err(invalid("categories", "at least one category is needed"));
+        }
+        for (i, category) in self.categories.iter().enumerate() {
+            let field = format!("categories[{i}].id");
+            check_token(&category.id).map_err(|reason| invalid(&field, reason))?;
+            if self.categories[..i].iter().any(|c| c.id == category.id) {
+                return Err(invalid(field, format!("duplicate {:?}", category.id)));
+            }
+            if category.label.trim().is_empty() {
+                return Err(invalid(
+                    format!("categories[{i}].label"),
+                    "must not be empty",
+                ));
+            }
+            for (j, cookie) in category.cookies.iter().enumerate() {
+                if !is_cookie_pattern(cookie) {
+                    return Err(invalid(
+                        format!("categories[{i}].cookies[{j}]"),
+                        format!("{cookie:?} is not a cookie name (a trailing * matches a prefix)"),
+                    ));
+                }
+            }
+        }
+        check_link(&self.policy_url).map_err(|reason| invalid("policyUrl", reason))?;
+        if self.accept_days == 0 {
+            return Err(invalid("acceptDays", "must be at least 1"));
+        }
+        if self.reject_days == 0 {
+            return Err(invalid("rejectDays", "must be at least 1"));
+        }
+        if !is_storage_key(&self.storage_key) {
+            return Err(invalid(
+                "storageKey",
+                "must be 1 to 64 visible ASCII characters",
+            ));
+        }
+        if let Some(cookie) = &self.cookie {
+            if !is_cookie_pattern(&cookie.name) || cookie.name.ends_with('*') {
+                return Err(invalid(
+                    "cookie.name",
+                    format!("{:?} is not a cookie name", cookie.name),
+                ));
+            }
+            if !cookie.path.starts_with('/') || !cookie.path.bytes().all(is_cookie_value_byte) {
+                return Err(invalid(
+                    "cookie.path",
+                    "must start with / and hold no ; , or spaces",
+                ));
+            }
+            if let Some(domain) = &cookie.domain {
+                let bare = domain.trim_start_matches('.');
+                if bare.is_empty()
+                    || !bare
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+                {
+                    return Err(invalid(
+                        "cookie.domain",
+                        format!("{domain:?} is not a domain"),
+                    ));
+                }
+            }
+            if cookie.same_site == SameSite::None && cookie.secure == Some(false) {
+                return Err(invalid("cookie.secure", "sameSite None needs secure"));
+            }
+        }
+        if let Some(language) = &self.language {
+            if !self.texts.contains_key(language)
+                && !BUILT_IN_LANGUAGES.contains(&language.as_str())
+            {
+                return Err(invalid("language", format!("no texts for {language:?}")));
+            }
+        }
+        for (language, texts) in &self.texts {
+            if !is_language_tag(language) {
+                return Err(invalid(
+                    format!("texts.{language}"),
+                    "not a language tag (like \"en\" or \"pt-BR\")",
+                ));
+            }
+            texts
+                .validate(&self.categories)
+                .map_err(|(field, reason)| invalid(format!("texts.{language}.{field}"), reason))?;
+        }
+        Ok(())
+    }
+
+    /// The category with this id.
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+}
+
+fn check_token(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("must not be empty".into());
+    }
+    let mut bytes = id.bytes();
+    let starts_with_letter = bytes.next().is_some_and(|b| b.is_ascii_lowercase());
+    let rest_ok =
+        bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+    if !starts_with_letter || !rest_ok || id.len() > 32 {
+        return Err(format!(
+            "{id:?} is not a simple token (a-z, 0-9, _ and -, starting with a letter, at most 32)"
+        ));
+    }
+    Ok(())
+}
+
+/// Accepts `http://`, `https://`, `mailto:` and relative links (`/x`, `x.html`, `#top`, `?q`).
+/// Rejects every other scheme (`javascript:`, `data:`, ...), protocol-relative `//host` links and
+/// control characters.
+pub fn check_link(link: &str) -> Result<(), String> {
+    if link.trim().is_empty() {
+        return Err("must not be empty".into());
+    }
+    if link.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(format!("{link:?} holds spaces or control characters"));
+    }
+    let lower = link.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
+    {
+        return Ok(());
+    }
+    if link.starts_with("//") || link.starts_with("\\") {
+        return Err(format!("{link:?} is protocol-relative; write https://"));
+    }
+    // A scheme is letters, digits, `+`, `-`, `.` before the first `:`, and comes before any `/?#`.
+    let before_delimiter = link.split(['/', '?', '#']).next().unwrap_or("");
+    if before_delimiter.contains(':') {
+        return Err(format!(
+            "{link:?} is not an http(s), relative or mailto link"
+        ));
+    }
+    Ok(())
+}
+
+fn is_cookie_pattern(name: &str) -> bool {
+    let name = name.strip_suffix('*').unwrap_or(name);
+    !name.is_empty()
+        && name.len() <= 128
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}*".contains(&b))
+}
+
+fn is_cookie_value_byte(b: u8) -> bool {
+    b.is_ascii_graphic() && b != b';' && b != b','
+}
+
+fn is_storage_key(key: &str) -> bool {
+    !key.is_empty() && key.len() <= 64 && key.bytes().all(|b| b.is_ascii_graphic())
+}
+
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(json: &str) -> String {
+        match Config::from_json(json) {
+            Ok(_) => panic!("accepted: {json}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn defaults_reproduce_the_seed_policy() {
+        let config = Config::from_json("").unwrap();
+        let ids: Vec<_> = config.categories.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["essential", "functional", "statistics"]);
+        assert!(config.categories[0].required);
+        assert!(!config.categories[1].required && !config.categories[2].required);
+        assert!(config.categories[2].description.contains("IP address"));
+        assert!(config.categories[1]
+            .description
+            .contains("lists and queries"));
+        assert_eq!(config.revision, 1);
+        assert_eq!(config, Config::default());
+    }
+
+    #[test]
+    fn duplicate_category_id_names_the_field() {
+        let json = r#"{"categories":[
+            {"id":"essential","label":"E","required":true},
+            {"id":"statistics","label":"S"},
+            {"id":"statistics","label":"S2"}]}"#;
+        assert_eq!(
+            error_of(json),
+            r#"config: categories[2].id: duplicate "statistics""#
+        );
+    }
+
+    #[test]
+    fn empty_and_malformed_ids_are_rejected() {
+        assert_eq!(
+            error_of(r#"{"categories":[{"id":"","label":"x"}]}"#),
+            "config: categories[0].id: must not be empty"
+        );
+        assert_eq!(
+            error_of(r#"{"categories":[{"id":"a\"b","label":"x"}]}"#),
+            r#"config: categories[0].id: "a\"b" is not a simple token (a-z, 0-9, _ and -, starting with a letter, at most 32)"#
+        );
+        for bad in ["with space", "br[ack]et", "Upper", "9lives", "a]"] {
+            let json = format!(r#"{{"categories":[{{"id":{bad:?},"label":"x"}}]}}"#);
+            assert!(
+                error_of(&json).starts_with("config: categories[0].id: "),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn links_must_be_http_relative_or_mailto() {
+        for good in [
+            "https://example.org/p",
+            "http://x",
+            "/privacy",
+            "privacy.html",
+            "#p",
+            "mailto:dpo@x.org",
+        ] {
+            assert_eq!(check_link(good), Ok(()), "{good}");
+        }
+        assert_eq!(
+            error_of(r#"{"policyUrl":"javascript:alert(1)"}"#),
+            r#"config: policyUrl: "javascript:alert(1)" is not an http(s), relative or mailto link"#
+        );
+        for bad in [
+            "data:text/html,x",
+            "JavaScript:x",
+            "//evil.example",
+            "vbscript:x",
+            " ",
+            "java\tscript:x",
+        ] {
+            assert!(check_link(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unknown_field_is_a_parse_error_that_names_it() {
+        let message = error_of(r#"{"revison": 2}"#);
+        assert!(
+            message.starts_with("config: unknown field `revison`"),
+            "{message}"
+        );
+        let message = error_of(r#"{"categories":[{"id":"a","label":"A","requred":true}]}"#);
+        assert!(message.contains("unknown field `requred`"), "{message}");
+    }
+
+    #[test]
+    fn wrong_types_and_malformed_json_are_parse_errors() {
+        assert!(error_of(r#"{"revision": "2"}"#).starts_with("config: invalid type: string \"2\""));
+        assert!(error_of("{").starts_with("config: EOF while parsing"));
+        assert_eq!(
+            error_of(r#"{"revision": 0}"#),
+            "config: revision: must be at least 1"
+        );
+    }
+
+    #[test]
+    fn oversized_config_is_rejected_before_parsing() {
+        let big = format!(r#"{{"policyUrl":"/{}"}}"#, "a".repeat(MAX_CONFIG_BYTES));
+        assert!(error_of(&big).starts_with("config: too large ("));
+    }
+
+    #[test]
+    fn unknown_language_keys_are_rejected() {
+        assert_eq!(
+            error_of(r#"{"language":"xx"}"#),
+            r#"config: language: no texts for "xx""#
+        );
+        assert_eq!(
+            error_of(r#"{"texts":{"english":{}}}"#),
+            r#"config: texts.english: not a language tag (like "en" or "pt-BR")"#
+        );
+        assert_eq!(
+            error_of(r#"{"texts":{"en":{"acceptAl":"x"}}}"#).split(" at line").next().unwrap(),
+            "config: unknown field `acceptAl`, expected one of `title`, `summary`, `acceptAll`, `rejectAll`, `preferences`, `save`, `close`, `policyLink`, `preferencesTitle`, `alwaysOn`, `reopen`, `gpcNotice`, `categories`"
+        );
+        assert_eq!(
+            error_of(r#"{"texts":{"de":{"categories":{"stats":{"label":"x"}}}}}"#),
+            r#"config: texts.de.categories.stats: no category "stats""#
+        );
+    }
+
+    #[test]
+    fn cookie_mirror_rules() {
+        let config = Config::from_json(r#"{"cookie":{}}"#).unwrap();
+        assert_eq!(config.cookie.unwrap().same_site, SameSite::Lax);
+        assert_eq!(
+            error_of(r#"{"cookie":{"sameSite":"None","secure":false}}"#),
+            "config: cookie.secure: sameSite None needs secure"
+        );
+        assert_eq!(
+            error_of(r#"{"cookie":{"name":"a;b"}}"#),
+            r#"config: cookie.name: "a;b" is not a cookie name"#
+        );
+        assert_eq!(
+            error_of(r#"{"categories":[{"id":"a","label":"A","cookies":["x=y"]}]}"#),
+            r#"config: categories[0].cookies[0]: "x=y" is not a cookie name (a trailing * matches a prefix)"#
+        );
+    }
+
+    #[test]
+    fn every_field_round_trips_through_json() {
+        let config = Config {
+            cookie: Some(CookieMirror::default()),
+            language: Some("de".into()),
+            ..Config::default()
+        };
+        let json = serde_json::to_string(&config).unwrap();
+        assert_eq!(Config::from_json(&json).unwrap(), config);
+    }
+}

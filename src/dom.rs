@@ -1,0 +1,127 @@
+//! The page edge: clock, ids, events on `window`, console, and the shadow-rooted host element.
+//! The only module outside `ui` that touches web-sys.
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CustomEvent, CustomEventInit, Element, ShadowRootInit, ShadowRootMode};
+
+use crate::events::{ErrorDetail, ERROR};
+
+/// The tag name of the element that holds the banner's shadow root.
+pub const HOST_TAG: &str = "consent-banner";
+
+/// The styles of the banner, applied inside its shadow root.
+pub const STYLES: &str = include_str!("ui/banner.css");
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    // Dates before 1970 or beyond 2^53 ms do not happen in browsers; clamp anyway.
+    js_sys::Date::now().max(0.0) as u64
+}
+
+/// A random anonymous id: `crypto.randomUUID()`, or 128 random bits from
+/// `crypto.getRandomValues()` where that is missing.
+pub fn random_id() -> String {
+    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
+    if let Some(crypto) = &crypto {
+        let has_uuid =
+            js_sys::Reflect::has(crypto, &JsValue::from_str("randomUUID")).unwrap_or(false);
+        if has_uuid {
+            return crypto.random_uuid();
+        }
+        let mut bytes = [0u8; 16];
+        if crypto.get_random_values_with_u8_array(&mut bytes).is_ok() {
+            return bytes.iter().map(|b| format!("{b:02x}")).collect();
+        }
+    }
+    // No crypto at all: still unique enough for an anonymous receipt id.
+    format!("{:x}{:x}", now_ms(), (js_sys::Math::random() * 1e15) as u64)
+}
+
+/// Dispatches `name` on `window` with `detail` parsed from JSON.
+pub fn dispatch(name: &str, detail_json: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let detail = js_sys::JSON::parse(detail_json).unwrap_or(JsValue::NULL);
+    let init = CustomEventInit::new();
+    init.set_detail(&detail);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = window.dispatch_event(&event);
+    }
+}
+
+/// Logs `message` once on the console and dispatches `consent:error`.
+pub fn report_error(kind: &'static str, message: String) {
+    web_sys::console::error_1(&JsValue::from_str(&format!("consent-banner: {message}")));
+    let detail = ErrorDetail { kind, message };
+    dispatch(ERROR, &serde_json::to_string(&detail).unwrap_or_default());
+}
+
+/// The page's `<html lang>`, when set.
+pub fn page_language() -> Option<String> {
+    let lang = web_sys::window()?
+        .document()?
+        .document_element()?
+        .get_attribute("lang")?;
+    (!lang.trim().is_empty()).then_some(lang)
+}
+
+/// The browser's preferred languages.
+pub fn browser_languages() -> Vec<String> {
+    web_sys::window()
+        .map(|w| {
+            w.navigator()
+                .languages()
+                .iter()
+                .filter_map(|l| l.as_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Creates `<consent-banner>` at the end of `<body>` with an open shadow root holding the styles,
+/// and returns the element inside it to render into.
+///
+/// # Errors
+///
+/// When there is no document body or the browser refuses the shadow root.
+pub fn mount_host() -> Result<Element, JsValue> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let body = document
+        .body()
+        .ok_or_else(|| JsValue::from_str("no document body"))?;
+    let host = document.create_element(HOST_TAG)?;
+    let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+    adopt_styles(&document, &shadow)?;
+    let root = document.create_element("div")?;
+    root.set_attribute("class", "root")?;
+    shadow.append_child(&root)?;
+    body.append_child(&host)?;
+    Ok(root)
+}
+
+/// Applies [`STYLES`] with a constructed stylesheet: allowed under a strict `style-src` CSP,
+/// unlike a `<style>` element. Older browsers get a `<style>` element.
+fn adopt_styles(document: &web_sys::Document, shadow: &web_sys::ShadowRoot) -> Result<(), JsValue> {
+    if let Ok(sheet) = web_sys::CssStyleSheet::new() {
+        sheet.replace_sync(STYLES)?;
+        let sheets = js_sys::Array::of1(&sheet);
+        js_sys::Reflect::set(shadow, &JsValue::from_str("adoptedStyleSheets"), &sheets)?;
+        return Ok(());
+    }
+    let style = document.create_element("style")?;
+    style.set_text_content(Some(STYLES));
+    shadow.append_child(&style)?;
+    Ok(())
+}
+
+/// Moves focus to the first element matching `selector` inside `root`.
+pub fn focus_first(root: &Element, selector: &str) {
+    if let Ok(Some(element)) = root.query_selector(selector) {
+        if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+            let _ = element.focus();
+        }
+    }
+}

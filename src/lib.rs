@@ -1,0 +1,158 @@
+//! # consent-banner
+//!
+//! A cookie and tracking consent banner: a Yew component compiled to WebAssembly, embedded with
+//! one script tag. A site owner writes:
+//!
+//! ```html
+//! <script type="application/json" id="consent-banner-config">
+//!   {"revision": 1, "policyUrl": "/privacy-policy"}
+//! </script>
+//! <script src="/consent-banner/consent-banner.js" data-config="consent-banner-config"></script>
+//!
+//! <!-- inert until the user accepts "statistics" -->
+//! <script type="text/plain" data-consent="statistics" src="/js/stats.js"></script>
+//! ```
+//!
+//! The loader (`consent-banner.js`, no dependencies) reads the stored decision and, on a return
+//! visit, activates the accepted tags without loading any WebAssembly. Only when there is no valid
+//! decision does it import this crate's UI, which renders [`ui::ConsentBanner`] in a shadow root.
+//!
+//! A Yew app can use the component directly:
+//!
+//! ```no_run
+//! use std::rc::Rc;
+//! use consent_banner::{config::Config, ui::ConsentBanner};
+//! use yew::prelude::*;
+//!
+//! #[component]
+//! fn App() -> Html {
+//!     let config = Rc::new(Config::default());
+//!     let on_change = Callback::from(|detail: consent_banner::events::ConsentDetail| {
+//!         if detail.categories.get("statistics") == Some(&true) { /* start statistics */ }
+//!     });
+//!     html! { <ConsentBanner {config} {on_change} /> }
+//! }
+//! ```
+//!
+//! The pure modules ([`config`], [`texts`], [`record`], [`consent`], [`events`], [`richtext`])
+//! import no web crate and are tested natively; [`storage`], [`dom`] and [`ui`] are the browser edge.
+#![deny(missing_docs)]
+
+pub mod config;
+pub mod consent;
+pub mod dom;
+pub mod events;
+pub mod record;
+pub mod richtext;
+pub mod storage;
+pub mod texts;
+pub mod ui;
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use crate::config::Config;
+use crate::consent::Action;
+use crate::ui::{Command, Commands, ConsentBanner, ConsentBannerProps, InitialView};
+
+/// The mounted banner, as the loader sees it.
+#[wasm_bindgen]
+pub struct Ui {
+    commands: Commands,
+}
+
+#[wasm_bindgen]
+impl Ui {
+    /// Shows the first layer.
+    pub fn show(&self) {
+        self.commands.send(Command::Show);
+    }
+    /// Shows the preferences.
+    #[wasm_bindgen(js_name = showPreferences)]
+    pub fn show_preferences(&self) {
+        self.commands.send(Command::ShowPreferences);
+    }
+    /// Closes the banner and the preferences.
+    pub fn hide(&self) {
+        self.commands.send(Command::Hide);
+    }
+    /// Accepts every category (source `api`).
+    #[wasm_bindgen(js_name = acceptAll)]
+    pub fn accept_all(&self) {
+        self.commands.send(Command::Decide(Action::AcceptAll));
+    }
+    /// Declines every optional category (source `api`).
+    #[wasm_bindgen(js_name = rejectAll)]
+    pub fn reject_all(&self) {
+        self.commands.send(Command::Decide(Action::RejectAll));
+    }
+    /// Sets categories from a JSON object `{"statistics": true}` (source `api`).
+    ///
+    /// # Errors
+    ///
+    /// When the JSON is not an object of booleans.
+    pub fn set(&self, choices_json: &str) -> Result<(), JsError> {
+        let choices: BTreeMap<String, bool> = serde_json::from_str(choices_json).map_err(|e| {
+            JsError::new(&format!("set: expected {{\"category\": true|false}}: {e}"))
+        })?;
+        self.commands.send(Command::Decide(Action::Set(choices)));
+        Ok(())
+    }
+    /// Forgets the stored decision and shows the first layer.
+    pub fn reset(&self) {
+        self.commands.send(Command::Reset);
+    }
+    /// Re-reads the stored decision (another tab changed it).
+    pub fn sync(&self) {
+        self.commands.send(Command::Sync);
+    }
+}
+
+/// Parses `config_json`, then renders the banner in a new `<consent-banner>` shadow root.
+/// `view` is `"auto"`, `"preferences"` or `"closed"`.
+///
+/// # Errors
+///
+/// A config error with the field-named message of [`config::ConfigError`], or a DOM failure.
+#[wasm_bindgen]
+pub fn mount(config_json: &str, view: &str) -> Result<Ui, JsError> {
+    install_panic_hook();
+    let config = Config::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
+    let root =
+        dom::mount_host().map_err(|_| JsError::new("could not create the banner element"))?;
+    let commands = Commands::default();
+    let initial = match view {
+        "preferences" => InitialView::Preferences,
+        "closed" => InitialView::Closed,
+        _ => InitialView::Auto,
+    };
+    let props = ConsentBannerProps {
+        config: Rc::new(config),
+        on_change: Default::default(),
+        initial,
+        commands: commands.clone(),
+    };
+    yew::Renderer::<ConsentBanner>::with_root_and_props(root, props).render();
+    Ok(Ui { commands })
+}
+
+/// Checks a config without mounting anything: `""` when valid, else the error message.
+#[wasm_bindgen(js_name = checkConfig)]
+pub fn check_config(config_json: &str) -> String {
+    Config::from_json(config_json)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default()
+}
+
+fn install_panic_hook() {
+    use std::sync::Once;
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            dom::report_error("panic", format!("internal error: {info}"));
+        }));
+    });
+}

@@ -1,0 +1,226 @@
+//! The stored consent record: format version 1, the contract between the loader and the UI.
+//!
+//! One localStorage key holds one small JSON object:
+//!
+//! ```json
+//! {"v":1,"revision":1,"categories":{"essential":true,"functional":false,"statistics":true},
+//!  "given":1796000000000,"updated":1796000000000,"expires":1811724800000,
+//!  "id":"3f0c1c9e-8a51-4c1e-9a8e-2b0a7f5d6e41","source":"banner"}
+//! ```
+//!
+//! Times are integer milliseconds since the Unix epoch. `id` is a random, anonymous consent id.
+//! Nothing else is stored: no IP, user agent, URL or login.
+//!
+//! The loader (`www/consent-banner.js`) repeats [`ConsentRecord::is_valid_at`]; the shared vectors
+//! in `tests/vectors/records.json` prove that both agree.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+
+/// The record format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// Stored text longer than this is not parsed: it is not a record of ours.
+pub const MAX_RECORD_BYTES: usize = 4096;
+/// A record whose times lie further than this in the future is not trusted.
+pub const CLOCK_SKEW_MS: u64 = 24 * 60 * 60 * 1000;
+/// No record lives longer than this (13 months), whatever it says.
+pub const MAX_LIFETIME_MS: u64 = 396 * 24 * 60 * 60 * 1000;
+/// The consent id is at most this long.
+pub const MAX_ID_LEN: usize = 64;
+/// Largest integer that JavaScript represents exactly; times above it are rejected on both sides.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// Where the last change of a decision came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// The user, through the banner or the preferences.
+    Banner,
+    /// The host page, through the JavaScript API.
+    Api,
+    /// The browser's Global Privacy Control signal (never stored as the user's choice).
+    Gpc,
+    /// Another tab of the same site.
+    Storage,
+}
+
+impl Source {
+    /// The name used in records and events.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Banner => "banner",
+            Source::Api => "api",
+            Source::Gpc => "gpc",
+            Source::Storage => "storage",
+        }
+    }
+}
+
+/// One stored decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentRecord {
+    /// Format version, [`FORMAT_VERSION`].
+    pub v: u32,
+    /// The policy revision the user answered.
+    pub revision: u32,
+    /// The decision per category id.
+    pub categories: BTreeMap<String, bool>,
+    /// When the user first decided (ms).
+    pub given: u64,
+    /// When the user last changed the decision (ms).
+    pub updated: u64,
+    /// When the decision must be asked again (ms).
+    pub expires: u64,
+    /// Random anonymous consent id.
+    pub id: String,
+    /// Source of the last change.
+    pub source: Source,
+}
+
+/// What the stored text turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// Nothing stored.
+    Empty,
+    /// A record of this format (not yet checked against the config or the clock).
+    Record(ConsentRecord),
+    /// A record of a newer format: no decision, and not to be overwritten until the user acts.
+    Newer(u32),
+    /// Anything else: no decision. The reason is for the console.
+    Corrupt(String),
+}
+
+impl Stored {
+    /// Reads the stored text, never failing: anything unreadable is [`Stored::Corrupt`].
+    pub fn parse(text: Option<&str>) -> Stored {
+        let Some(text) = text else {
+            return Stored::Empty;
+        };
+        if text.len() > MAX_RECORD_BYTES {
+            return Stored::Corrupt(format!("record too large ({} bytes)", text.len()));
+        }
+        #[derive(Deserialize)]
+        struct Version {
+            v: u64,
+        }
+        match serde_json::from_str::<Version>(text) {
+            Ok(Version { v }) if v > u64::from(FORMAT_VERSION) => {
+                return Stored::Newer(u32::try_from(v).unwrap_or(u32::MAX))
+            }
+            Ok(Version { v }) if v < u64::from(FORMAT_VERSION) => {
+                return Stored::Corrupt(format!("unknown record version {v}"))
+            }
+            Ok(_) => {}
+            Err(e) => return Stored::Corrupt(format!("not a consent record: {e}")),
+        }
+        match serde_json::from_str::<ConsentRecord>(text) {
+            Ok(record) => Stored::Record(record),
+            Err(e) => Stored::Corrupt(format!("not a consent record: {e}")),
+        }
+    }
+
+    /// The record, when it is one of ours and valid for `config` at `now`.
+    pub fn valid_record(&self, config: &Config, now: u64) -> Option<&ConsentRecord> {
+        match self {
+            Stored::Record(record) if record.is_valid_at(now, config) => Some(record),
+            _ => None,
+        }
+    }
+}
+
+impl ConsentRecord {
+    /// The validity rule, shared with the loader: known version, current revision, not expired,
+    /// times that are plausible (ordered, not in the future beyond [`CLOCK_SKEW_MS`], lifetime at
+    /// most [`MAX_LIFETIME_MS`]), an id of at most [`MAX_ID_LEN`] characters, and a decision for
+    /// every non-required category of the config.
+    pub fn is_valid_at(&self, now: u64, config: &Config) -> bool {
+        self.v == FORMAT_VERSION
+            && self.revision == config.revision
+            && self.expires <= MAX_SAFE_INTEGER
+            && self.given <= self.updated
+            && self.updated <= now.saturating_add(CLOCK_SKEW_MS)
+            && now < self.expires
+            && self.expires - self.updated <= MAX_LIFETIME_MS
+            && !self.id.is_empty()
+            && self.id.chars().count() <= MAX_ID_LEN
+            && config
+                .categories
+                .iter()
+                .filter(|c| !c.required)
+                .all(|c| self.categories.contains_key(&c.id))
+    }
+
+    /// The record as stored.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> ConsentRecord {
+        ConsentRecord {
+            v: 1,
+            revision: 1,
+            categories: [
+                ("functional".to_string(), false),
+                ("statistics".to_string(), true),
+            ]
+            .into_iter()
+            .collect(),
+            given: 1_000,
+            updated: 2_000,
+            expires: 3_000,
+            id: "abc".into(),
+            source: Source::Banner,
+        }
+    }
+
+    #[test]
+    fn record_round_trips_through_its_json() {
+        let r = record();
+        assert_eq!(Stored::parse(Some(&r.to_json())), Stored::Record(r.clone()));
+        assert!(r.to_json().len() < 1024);
+    }
+
+    #[test]
+    fn unknown_or_older_version_reads_as_no_decision() {
+        let config = Config::default();
+        let old = r#"{"v":0,"revision":1,"categories":{},"given":1,"updated":1,"expires":9,"id":"a","source":"api"}"#;
+        assert_eq!(
+            Stored::parse(Some(old)),
+            Stored::Corrupt("unknown record version 0".into())
+        );
+        let newer = r#"{"v":2,"whatever":true}"#;
+        assert_eq!(Stored::parse(Some(newer)), Stored::Newer(2));
+        assert_eq!(Stored::parse(Some(newer)).valid_record(&config, 5), None);
+        assert!(matches!(
+            Stored::parse(Some("not json")),
+            Stored::Corrupt(_)
+        ));
+        assert_eq!(Stored::parse(None), Stored::Empty);
+    }
+
+    #[test]
+    fn valid_only_within_lifetime_and_revision() {
+        let config = Config::default();
+        let r = record();
+        assert!(r.is_valid_at(2_500, &config));
+        assert!(!r.is_valid_at(3_000, &config), "expired at expires");
+        let mut bumped = config.clone();
+        bumped.revision = 2;
+        assert!(!r.is_valid_at(2_500, &bumped), "revision bump asks again");
+        let mut partial = r.clone();
+        partial.categories.remove("functional");
+        assert!(
+            !partial.is_valid_at(2_500, &config),
+            "a missing category asks again"
+        );
+    }
+}

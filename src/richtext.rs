@@ -1,0 +1,164 @@
+//! The small safe text format of the policy summary: paragraphs separated by a blank line, list
+//! items starting with `* ` or `- `, `**bold**`, and `[links](https://...)`. It is parsed into
+//! [`Block`]s rendered as text nodes: markup in the text stays text, never HTML.
+
+use crate::config::check_link;
+
+/// A block of the summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// A paragraph.
+    Paragraph(Vec<Inline>),
+    /// A bulleted list, one entry per item.
+    List(Vec<Vec<Inline>>),
+}
+
+/// A run of text inside a block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inline {
+    /// Plain text.
+    Text(String),
+    /// Strong text.
+    Bold(String),
+    /// A link whose target passed [`check_link`]; other links render as their text.
+    Link {
+        /// Shown text.
+        text: String,
+        /// Target.
+        href: String,
+    },
+}
+
+/// Parses the summary text into blocks.
+pub fn parse(text: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut paragraph: Vec<&str> = Vec::new();
+    let mut items: Vec<Vec<Inline>> = Vec::new();
+    let flush_paragraph = |paragraph: &mut Vec<&str>, blocks: &mut Vec<Block>| {
+        if !paragraph.is_empty() {
+            blocks.push(Block::Paragraph(inline(&paragraph.join(" "))));
+            paragraph.clear();
+        }
+    };
+    for line in text.lines().map(str::trim) {
+        let item = line.strip_prefix("* ").or_else(|| line.strip_prefix("- "));
+        if let Some(item) = item {
+            flush_paragraph(&mut paragraph, &mut blocks);
+            items.push(inline(item.trim()));
+            continue;
+        }
+        if !items.is_empty() {
+            blocks.push(Block::List(std::mem::take(&mut items)));
+        }
+        if line.is_empty() {
+            flush_paragraph(&mut paragraph, &mut blocks);
+        } else {
+            paragraph.push(line);
+        }
+    }
+    if !items.is_empty() {
+        blocks.push(Block::List(items));
+    }
+    flush_paragraph(&mut paragraph, &mut blocks);
+    blocks
+}
+
+fn inline(text: &str) -> Vec<Inline> {
+    let mut out = Vec::new();
+    let mut plain = String::new();
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("**") {
+            if let Some(end) = after.find("**").filter(|&end| end > 0) {
+                push_text(&mut out, &mut plain);
+                out.push(Inline::Bold(after[..end].to_string()));
+                rest = &after[end + 2..];
+                continue;
+            }
+        }
+        if c == '[' {
+            if let Some((label, href, after)) = link(rest) {
+                push_text(&mut out, &mut plain);
+                out.push(match check_link(href) {
+                    Ok(()) => Inline::Link {
+                        text: label.to_string(),
+                        href: href.to_string(),
+                    },
+                    Err(_) => Inline::Text(label.to_string()),
+                });
+                rest = after;
+                continue;
+            }
+        }
+        plain.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    push_text(&mut out, &mut plain);
+    out
+}
+
+/// Splits `[label](href)rest`.
+fn link(text: &str) -> Option<(&str, &str, &str)> {
+    let close = text.find("](")?;
+    let label = &text[1..close];
+    let after = &text[close + 2..];
+    let end = after.find(')')?;
+    (!label.is_empty() && !label.contains('[')).then(|| (label, &after[..end], &after[end + 1..]))
+}
+
+fn push_text(out: &mut Vec<Inline>, plain: &mut String) {
+    if !plain.is_empty() {
+        out.push(Inline::Text(std::mem::take(plain)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Inline {
+        Inline::Text(s.into())
+    }
+
+    #[test]
+    fn paragraphs_lists_bold_and_links() {
+        let blocks =
+            parse("We log **IP addresses**.\nSee [policy](/privacy).\n\n* one\n- two\nafter");
+        assert_eq!(
+            blocks,
+            vec![
+                Block::Paragraph(vec![
+                    text("We log "),
+                    Inline::Bold("IP addresses".into()),
+                    text(". See "),
+                    Inline::Link {
+                        text: "policy".into(),
+                        href: "/privacy".into()
+                    },
+                    text("."),
+                ]),
+                Block::List(vec![vec![text("one")], vec![text("two")]]),
+                Block::Paragraph(vec![text("after")]),
+            ]
+        );
+    }
+
+    #[test]
+    fn markup_and_unsafe_links_stay_text() {
+        let blocks = parse("<img src=x onerror=alert(1)> [click](javascript:evil) **");
+        assert_eq!(
+            blocks,
+            vec![Block::Paragraph(vec![
+                text("<img src=x onerror=alert(1)> "),
+                text("click"),
+                text(" **"),
+            ])]
+        );
+    }
+
+    #[test]
+    fn empty_text_has_no_blocks() {
+        assert!(parse("").is_empty());
+        assert!(parse("\n\n").is_empty());
+    }
+}

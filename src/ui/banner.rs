@@ -1,0 +1,303 @@
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::{CategoryRow, FirstLayer, Preferences, ReopenButton};
+use crate::config::Config;
+use crate::consent::{accepted, changed, decide, Action};
+use crate::dom;
+use crate::events::{self, ConsentDetail};
+use crate::record::{ConsentRecord, Source, Stored};
+use crate::storage::RecordStore;
+use crate::texts::{choose_language, resolve, ResolvedTexts};
+
+/// What the banner shows when it mounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InitialView {
+    /// The first layer when there is no valid decision, else nothing (or the reopen button).
+    #[default]
+    Auto,
+    /// The preferences dialog.
+    Preferences,
+    /// Nothing but the reopen button: for API calls on a page whose decision is known.
+    Closed,
+}
+
+/// An order from outside the component tree (the loader's API, another tab).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Show the first layer.
+    Show,
+    /// Show the preferences.
+    ShowPreferences,
+    /// Close whatever is open.
+    Hide,
+    /// Decide, as if the user had pressed a button (source `api`).
+    Decide(Action),
+    /// Forget the stored decision and show the first layer again.
+    Reset,
+    /// Re-read the stored record (changed by another tab) and close when it is valid.
+    Sync,
+}
+
+/// A handle to send [`Command`]s to a mounted [`ConsentBanner`]. Clones share the same banner.
+#[derive(Clone, Default)]
+pub struct Commands(Rc<RefCell<Option<Callback<Command>>>>);
+
+impl Commands {
+    /// Sends a command; ignored until the banner has mounted.
+    pub fn send(&self, command: Command) {
+        let callback = self.0.borrow().clone();
+        if let Some(callback) = callback {
+            callback.emit(command);
+        }
+    }
+}
+
+impl PartialEq for Commands {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Props of [`ConsentBanner`].
+#[derive(Properties, PartialEq)]
+pub struct ConsentBannerProps {
+    /// The validated configuration.
+    pub config: Rc<Config>,
+    /// Called after every change, once the decision is saved (same detail as `consent:change`).
+    #[prop_or_default]
+    pub on_change: Callback<ConsentDetail>,
+    /// What to show first.
+    #[prop_or_default]
+    pub initial: InitialView,
+    /// Handle for orders from outside the component.
+    #[prop_or_default]
+    pub commands: Commands,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    FirstLayer,
+    Preferences,
+    Closed,
+}
+
+struct Model {
+    record: Option<ConsentRecord>,
+    view: View,
+    persisted: bool,
+}
+
+/// The consent banner: reads the stored decision, shows the first layer or the preferences, and
+/// on a decision saves the record, then dispatches `consent:change` and calls `on_change`.
+#[component]
+pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
+    let config = props.config.clone();
+    let store = use_memo(config.storage_key.clone(), |key| RecordStore::open(key));
+    let texts: Rc<ResolvedTexts> = use_memo(config.clone(), |config| {
+        let language = choose_language(
+            config,
+            dom::page_language().as_deref(),
+            &dom::browser_languages(),
+        );
+        resolve(config, &language)
+    });
+    let model = use_mut_ref(|| {
+        let stored = store.read();
+        if let Stored::Corrupt(reason) = &stored {
+            dom::report_error(
+                "record",
+                format!("record: ignored the stored decision ({reason})"),
+            );
+        }
+        let record = stored.valid_record(&config, dom::now_ms()).cloned();
+        let view = match (props.initial, &record) {
+            (InitialView::Preferences, _) => View::Preferences,
+            (InitialView::Closed, _) | (InitialView::Auto, Some(_)) => View::Closed,
+            (InitialView::Auto, None) => View::FirstLayer,
+        };
+        Model {
+            record,
+            view,
+            persisted: store.is_available(),
+        }
+    });
+    let rerender = use_force_update();
+
+    // Every change of view goes through here, so show/hide events stay exact.
+    let set_view = {
+        let model = model.clone();
+        let rerender = rerender.clone();
+        Rc::new(move |view: View| {
+            let before = std::mem::replace(&mut model.borrow_mut().view, view);
+            if before == view {
+                return;
+            }
+            match (before == View::Closed, view == View::Closed) {
+                (true, false) => dom::dispatch(events::SHOW, "{}"),
+                (false, true) => dom::dispatch(events::HIDE, "{}"),
+                _ => {}
+            }
+            rerender.force_update();
+        })
+    };
+
+    let act = {
+        let config = config.clone();
+        let model = model.clone();
+        let store = store.clone();
+        let on_change = props.on_change.clone();
+        let set_view = set_view.clone();
+        Rc::new(move |action: Action, source: Source| {
+            let now = dom::now_ms();
+            let previous = model.borrow().record.clone();
+            let before = accepted(&config, previous.as_ref(), now);
+            let record = decide(
+                &config,
+                previous.as_ref(),
+                &action,
+                now,
+                &dom::random_id(),
+                source,
+            );
+            // Fixed order: save, then emit, then close.
+            let persisted = match store.write(&record) {
+                Ok(()) => true,
+                Err(error) => {
+                    dom::report_error("storage", error.to_string());
+                    false
+                }
+            };
+            let after = accepted(&config, Some(&record), now);
+            let detail =
+                ConsentDetail::new(&config, Some(&record), changed(&before, &after), persisted);
+            {
+                let mut model = model.borrow_mut();
+                model.record = Some(record);
+                model.persisted = persisted;
+            }
+            dom::dispatch(events::CHANGE, &detail.to_json());
+            on_change.emit(detail);
+            set_view(View::Closed);
+        })
+    };
+
+    {
+        let commands = props.commands.clone();
+        let act = act.clone();
+        let set_view = set_view.clone();
+        let model = model.clone();
+        let store = store.clone();
+        let config = config.clone();
+        let rerender = rerender.clone();
+        use_effect_with((), move |_| {
+            if model.borrow().view != View::Closed {
+                dom::dispatch(events::SHOW, "{}");
+            }
+            *commands.0.borrow_mut() = Some(Callback::from(move |command| match command {
+                Command::Show => set_view(View::FirstLayer),
+                Command::ShowPreferences => set_view(View::Preferences),
+                Command::Hide => set_view(View::Closed),
+                Command::Decide(action) => act(action, Source::Api),
+                Command::Reset => {
+                    let now = dom::now_ms();
+                    let previous = model.borrow_mut().record.take();
+                    store.clear();
+                    let before = accepted(&config, previous.as_ref(), now);
+                    let after = accepted(&config, None, now);
+                    let detail = ConsentDetail::new(
+                        &config,
+                        None,
+                        changed(&before, &after),
+                        store.is_available(),
+                    );
+                    dom::dispatch(events::CHANGE, &detail.to_json());
+                    set_view(View::FirstLayer);
+                    rerender.force_update();
+                }
+                Command::Sync => {
+                    let record = store.read().valid_record(&config, dom::now_ms()).cloned();
+                    let decided = record.is_some();
+                    model.borrow_mut().record = record;
+                    if decided {
+                        set_view(View::Closed);
+                    }
+                    rerender.force_update();
+                }
+            }));
+        });
+    }
+
+    let on_accept = {
+        let act = act.clone();
+        Callback::from(move |()| act(Action::AcceptAll, Source::Banner))
+    };
+    let on_reject = {
+        let act = act.clone();
+        Callback::from(move |()| act(Action::RejectAll, Source::Banner))
+    };
+    let on_save = {
+        let act = act.clone();
+        Callback::from(move |choices: BTreeMap<String, bool>| {
+            act(Action::Set(choices), Source::Banner)
+        })
+    };
+    let open_preferences = {
+        let set_view = set_view.clone();
+        Callback::from(move |()| set_view(View::Preferences))
+    };
+    let on_close = {
+        let model = model.clone();
+        let set_view = set_view.clone();
+        Callback::from(move |()| {
+            // Closing the preferences without deciding goes back to the first layer.
+            let decided = model.borrow().record.is_some();
+            set_view(if decided {
+                View::Closed
+            } else {
+                View::FirstLayer
+            });
+        })
+    };
+
+    let model = model.borrow();
+    let rows: Rc<Vec<CategoryRow>> = Rc::new(
+        config
+            .categories
+            .iter()
+            .zip(texts.categories.iter())
+            .map(|(category, (label, description))| CategoryRow {
+                id: category.id.clone(),
+                label: label.clone(),
+                description: description.clone(),
+                required: category.required,
+                on: category.required
+                    || model
+                        .record
+                        .as_ref()
+                        .is_some_and(|r| r.categories.get(&category.id) == Some(&true)),
+            })
+            .collect(),
+    );
+    let dir = if texts.rtl { "rtl" } else { "ltr" };
+    html! {
+        <div class="cb" lang={texts.language.clone()} {dir}>
+            { match model.view {
+                View::FirstLayer => html! {
+                    <FirstLayer texts={texts.clone()} policy_url={config.policy_url.clone()}
+                        {on_accept} {on_reject} on_preferences={open_preferences} />
+                },
+                View::Preferences => html! {
+                    <Preferences texts={texts.clone()} {rows} {on_save} {on_accept} {on_reject} {on_close} />
+                },
+                View::Closed if config.floating_button && model.record.is_some() => html! {
+                    <ReopenButton label={texts.reopen.clone()} on_open={open_preferences} />
+                },
+                View::Closed => html! {},
+            } }
+        </div>
+    }
+}

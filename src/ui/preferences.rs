@@ -1,0 +1,157 @@
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::texts::ResolvedTexts;
+
+/// One category as shown in the preferences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryRow {
+    /// Category id.
+    pub id: String,
+    /// Label in the chosen language.
+    pub label: String,
+    /// Description in the chosen language.
+    pub description: String,
+    /// Always on, not operable.
+    pub required: bool,
+    /// Current decision (pre-filled; `false` when the user never accepted it).
+    pub on: bool,
+}
+
+/// Props of [`Preferences`].
+#[derive(Properties, PartialEq)]
+pub struct PreferencesProps {
+    /// Texts in the chosen language.
+    pub texts: Rc<ResolvedTexts>,
+    /// The categories with their current decisions.
+    pub rows: Rc<Vec<CategoryRow>>,
+    /// Save choices was pressed, with the switches' states.
+    pub on_save: Callback<BTreeMap<String, bool>>,
+    /// Accept all was pressed.
+    pub on_accept: Callback<()>,
+    /// Decline all was pressed.
+    pub on_reject: Callback<()>,
+    /// Closed without deciding (close button or Escape).
+    pub on_close: Callback<()>,
+}
+
+/// The preferences: a modal dialog with one switch per category. Required categories show as
+/// always on and cannot be operated. Tab is trapped inside; Escape closes.
+#[component]
+pub fn Preferences(props: &PreferencesProps) -> Html {
+    let draft = use_state(|| {
+        props
+            .rows
+            .iter()
+            .map(|row| (row.id.clone(), row.on || row.required))
+            .collect::<BTreeMap<_, _>>()
+    });
+    let dialog = use_node_ref();
+    let texts = &props.texts;
+
+    let onkeydown = {
+        let on_close = props.on_close.clone();
+        let dialog = dialog.clone();
+        Callback::from(move |event: KeyboardEvent| match event.key().as_str() {
+            "Escape" => {
+                event.prevent_default();
+                on_close.emit(());
+            }
+            "Tab" => trap_tab(&dialog, &event),
+            _ => {}
+        })
+    };
+    let save = {
+        let draft = draft.clone();
+        props.on_save.reform(move |_: MouseEvent| (*draft).clone())
+    };
+    let toggle = |id: String| {
+        let draft = draft.clone();
+        Callback::from(move |_: Event| {
+            let mut next = (*draft).clone();
+            if let Some(on) = next.get_mut(&id) {
+                *on = !*on;
+            }
+            draft.set(next);
+        })
+    };
+    html! {
+        <div class="backdrop">
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="cb-prefs-title"
+                ref={dialog} {onkeydown}>
+                <div class="dialog-head">
+                    <h2 id="cb-prefs-title" class="title">{texts.preferences_title.clone()}</h2>
+                    <button type="button" class="close" data-action="close" aria-label={texts.close.clone()}
+                        onclick={props.on_close.reform(|_: MouseEvent| ())}>{"×"}</button>
+                </div>
+                <ul class="categories">
+                    { for props.rows.iter().map(|row| {
+                        let input_id = format!("cb-cat-{}", row.id);
+                        let desc_id = format!("cb-desc-{}", row.id);
+                        let on = row.required || draft.get(&row.id).copied().unwrap_or(false);
+                        html! {
+                            <li class="category" data-category={row.id.clone()}>
+                                <div class="category-head">
+                                    <label for={input_id.clone()}>{row.label.clone()}</label>
+                                    if row.required {
+                                        <span class="always-on">{texts.always_on.clone()}</span>
+                                    }
+                                    <input type="checkbox" role="switch" class="switch" id={input_id}
+                                        aria-describedby={desc_id.clone()} checked={on} disabled={row.required}
+                                        onchange={toggle(row.id.clone())} />
+                                </div>
+                                <p id={desc_id} class="description">{row.description.clone()}</p>
+                            </li>
+                        }
+                    }) }
+                </ul>
+                <div class="actions">
+                    <button type="button" class="btn" data-action="save" onclick={save}>{texts.save.clone()}</button>
+                    <button type="button" class="btn" data-action="accept"
+                        onclick={props.on_accept.reform(|_: MouseEvent| ())}>{texts.accept_all.clone()}</button>
+                    <button type="button" class="btn" data-action="reject"
+                        onclick={props.on_reject.reform(|_: MouseEvent| ())}>{texts.reject_all.clone()}</button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// Keeps Tab and Shift+Tab inside the dialog.
+fn trap_tab(dialog: &NodeRef, event: &KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(dialog) = dialog.cast::<web_sys::Element>() else {
+        return;
+    };
+    let Ok(list) =
+        dialog.query_selector_all("button:not([disabled]), input:not([disabled]), a[href]")
+    else {
+        return;
+    };
+    let focusable: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into().ok())
+        .collect();
+    let (Some(first), Some(last)) = (focusable.first(), focusable.last()) else {
+        return;
+    };
+    let active = dialog
+        .get_root_node()
+        .dyn_into::<web_sys::ShadowRoot>()
+        .ok()
+        .and_then(|root| root.active_element())
+        .or_else(|| web_sys::window()?.document()?.active_element());
+    let at = |element: &web_sys::HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == AsRef::<web_sys::Element>::as_ref(element))
+    };
+    if event.shift_key() && at(first) {
+        event.prevent_default();
+        let _ = last.focus();
+    } else if !event.shift_key() && at(last) {
+        event.prevent_default();
+        let _ = first.focus();
+    }
+}

@@ -1,0 +1,23 @@
+use yew::prelude::*;
+
+/// Props of [`ReopenButton`].
+#[derive(Properties, PartialEq)]
+pub struct ReopenButtonProps {
+    /// Accessible label and tooltip.
+    pub label: AttrValue,
+    /// Pressed.
+    pub on_open: Callback<()>,
+}
+
+/// The small floating button that reopens the preferences: withdrawal is always one click away.
+#[component]
+pub fn ReopenButton(props: &ReopenButtonProps) -> Html {
+    html! {
+        <button type="button" class="reopen" data-action="reopen" aria-label={props.label.clone()}
+            title={props.label.clone()} onclick={props.on_open.reform(|_: MouseEvent| ())}>
+            <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+                <path fill="currentColor" d="M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5zm-4.5 9a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm3 5a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm5-1a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zM9 6.5a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3z"/>
+            </svg>
+        </button>
+    }
+}

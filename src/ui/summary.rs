@@ -1,0 +1,35 @@
+use yew::prelude::*;
+
+use crate::richtext::{parse, Block, Inline};
+
+/// Props of [`Summary`].
+#[derive(Properties, PartialEq)]
+pub struct SummaryProps {
+    /// The summary in the safe text format of [`crate::richtext`].
+    pub text: AttrValue,
+}
+
+/// The policy summary, rendered as text nodes: markup in the text stays text.
+#[component]
+pub fn Summary(props: &SummaryProps) -> Html {
+    let inline = |runs: &Vec<Inline>| -> Html {
+        runs.iter()
+            .map(|run| match run {
+                Inline::Text(text) => html! { {text.clone()} },
+                Inline::Bold(text) => html! { <strong>{text.clone()}</strong> },
+                Inline::Link { text, href } => html! {
+                    <a href={href.clone()} target="_blank" rel="noopener">{text.clone()}</a>
+                },
+            })
+            .collect()
+    };
+    parse(&props.text)
+        .iter()
+        .map(|block| match block {
+            Block::Paragraph(runs) => html! { <p>{inline(runs)}</p> },
+            Block::List(items) => html! {
+                <ul>{for items.iter().map(|item| html! { <li>{inline(item)}</li> })}</ul>
+            },
+        })
+        .collect()
+}

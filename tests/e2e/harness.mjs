@@ -1,0 +1,51 @@
+// Shared set-up for the end-to-end tests: one static server over the repository (serving the
+// built dist/), one headless Debian Chromium, and pages that log every request they make.
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve.mjs';
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** Starts the server and the browser; returns { url, browser, close }. */
+export async function start() {
+  const server = await serve({ port: 0, root: ROOT });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  return {
+    url: server.url,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** A fresh context and page whose requests and console errors are recorded. */
+export async function open(browser, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname + new URL(r.url()).search));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { context, page, requests, errors };
+}
+
+/** Locator of an element inside the banner's shadow root (Playwright pierces open roots). */
+export const banner = (page) => page.locator('consent-banner .banner');
+export const button = (page, action) => page.locator(`consent-banner [data-action="${action}"]`);
+
+/** Waits until a condition on the page is true. */
+export const until = (page, fn, arg) => page.waitForFunction(fn, arg, { timeout: 10_000 });
+
+export const countOf = (requests, re) => requests.filter((r) => re.test(r)).length;
