@@ -3,10 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+# One build at a time (parallel test runs share target/ and dist/).
+mkdir -p target && exec 9>target/.build.lock && flock 9
 
 # cargo build of a cdylib+rlib crate skips LTO; cargo rustc with --crate-type cdylib does not.
 cargo rustc -q --lib --release --target wasm32-unknown-unknown --crate-type cdylib
-rm -rf dist target/bindgen && mkdir -p dist target/bindgen
+out=target/dist-staging
+rm -rf "$out" target/bindgen && mkdir -p "$out" target/bindgen
 wasm-bindgen --target web --remove-name-section --remove-producers-section --no-typescript \
   --out-dir target/bindgen --out-name consent-banner-ui \
   target/wasm32-unknown-unknown/release/consent_banner.wasm
@@ -14,11 +17,17 @@ wasm-bindgen --target web --remove-name-section --remove-producers-section --no-
 # binaryen from npm (never Debian's /usr/bin/wasm-opt: its output breaks at run time).
 node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-mutable-globals \
-  target/bindgen/consent-banner-ui_bg.wasm -o dist/consent-banner-ui_bg.wasm
+  target/bindgen/consent-banner-ui_bg.wasm -o "$out/consent-banner-ui_bg.wasm"
 
 terser() { node_modules/.bin/terser "$@" --compress passes=2 --mangle --comments '/^!/'; }
-terser --module target/bindgen/consent-banner-ui.js -o dist/consent-banner-ui.js
-terser www/consent-banner.js -o dist/consent-banner.js
-cp LICENSE* dist/ 2>/dev/null || true
+terser --module target/bindgen/consent-banner-ui.js -o "$out/consent-banner-ui.js"
+terser www/consent-banner.js -o "$out/consent-banner.js"
+cp LICENSE* "$out/" 2>/dev/null || true
+
+# Swap in one step, so a test or server reading dist/ never sees it half-built.
+rm -rf target/dist-old
+[ -d dist ] && mv dist target/dist-old
+mv "$out" dist
+rm -rf target/dist-old
 
 node scripts/size-report.mjs dist
