@@ -45,6 +45,9 @@ pub struct Config {
     pub texts: BTreeMap<String, Texts>,
     /// Show the floating "cookie preferences" button after a decision. Default `true`.
     pub floating_button: bool,
+    /// Reload the page after a withdrawal (an accepted category declined), since a script that
+    /// already ran cannot be un-run. Default `false`.
+    pub reload_on_withdraw: bool,
 }
 
 /// One consent category.
@@ -121,6 +124,7 @@ impl Default for Config {
             language: None,
             texts: BTreeMap::new(),
             floating_button: true,
+            reload_on_withdraw: false,
         }
     }
 }

@@ -125,3 +125,40 @@ pub fn focus_first(root: &Element, selector: &str) {
         }
     }
 }
+
+/// The page's cookies as `document.cookie` shows them (empty when cookies are blocked).
+pub fn cookie_header() -> String {
+    html_document()
+        .and_then(|d| d.cookie().ok())
+        .unwrap_or_default()
+}
+
+/// Assigns `document.cookie`; a refusal by the browser is ignored.
+pub fn set_cookie(cookie: &str) {
+    if let Some(document) = html_document() {
+        let _ = document.set_cookie(cookie);
+    }
+}
+
+/// The page's host name, path, and whether it is served over https.
+pub fn location() -> (String, String, bool) {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return (String::new(), "/".into(), false);
+    };
+    (
+        location.hostname().unwrap_or_default(),
+        location.pathname().unwrap_or_else(|_| "/".into()),
+        location.protocol().is_ok_and(|p| p == "https:"),
+    )
+}
+
+/// Reloads the page.
+pub fn reload() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}
+
+fn html_document() -> Option<web_sys::HtmlDocument> {
+    web_sys::window()?.document()?.dyn_into().ok()
+}

@@ -40,6 +40,7 @@
 
 pub mod config;
 pub mod consent;
+pub mod cookies;
 pub mod dom;
 pub mod events;
 pub mod record;

@@ -7,6 +7,7 @@ use yew::prelude::*;
 use super::{CategoryRow, FirstLayer, Preferences, ReopenButton};
 use crate::config::Config;
 use crate::consent::{accepted, changed, decide, Action};
+use crate::cookies;
 use crate::dom;
 use crate::events::{self, ConsentDetail};
 use crate::record::{ConsentRecord, Source, Stored};
@@ -171,7 +172,9 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
                     false
                 }
             };
+            apply_cookies(&config, &record, now);
             let after = accepted(&config, Some(&record), now);
+            let withdrawn = before.difference(&after).next().is_some();
             let detail =
                 ConsentDetail::new(&config, Some(&record), changed(&before, &after), persisted);
             {
@@ -182,6 +185,9 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
             dom::dispatch(events::CHANGE, &detail.to_json());
             on_change.emit(detail);
             set_view(View::Closed);
+            if withdrawn && config.reload_on_withdraw {
+                dom::reload();
+            }
         })
     };
 
@@ -299,5 +305,19 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
                 View::Closed => html! {},
             } }
         </div>
+    }
+}
+
+/// Writes the cookie mirror (when configured) and deletes the cookies of declined categories.
+fn apply_cookies(config: &Config, record: &ConsentRecord, now: u64) {
+    let (host, path, https) = dom::location();
+    if let Some(mirror) = &config.cookie {
+        if let Some(cookie) = cookies::mirror(mirror, record, now, https) {
+            dom::set_cookie(&cookie);
+        }
+    }
+    let present = cookies::names(&dom::cookie_header());
+    for deletion in cookies::deletions(config, record, &present, &host, &path) {
+        dom::set_cookie(&deletion);
     }
 }

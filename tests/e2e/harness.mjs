@@ -49,3 +49,28 @@ export const button = (page, action) => page.locator(`consent-banner [data-actio
 export const until = (page, fn, arg) => page.waitForFunction(fn, arg, { timeout: 10_000 });
 
 export const countOf = (requests, re) => requests.filter((r) => re.test(r)).length;
+
+/** A minimal host page: optional inline config, the loader tag, extra head and body markup. */
+export function hostPage({ config, head = '', body = '', loader = '<script src="/dist/consent-banner.js"></script>', lang = 'en' } = {}) {
+  const json = config === undefined ? ''
+    : `<script type="application/json" id="consent-banner-config">${typeof config === 'string' ? config : JSON.stringify(config)}</script>`;
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>host page</title>${json}${loader}${head}</head><body><main><h1>Host page</h1><p>Article text.</p></main>${body}</body></html>`;
+}
+
+/** Serves `html` at `path` for this page or context (paths under the real server's origin). */
+export async function routeHtml(target, path, html, headers = {}) {
+  await target.route((url) => url.pathname === path, (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', headers, body: html }));
+}
+
+/** Serves a script at `path` whose body is `code`, optionally after `delay` ms. */
+export async function routeScript(target, path, code, delay = 0) {
+  await target.route((url) => url.pathname === path, async (route) => {
+    if (delay) await new Promise((ok) => setTimeout(ok, delay));
+    await route.fulfill({ status: 200, contentType: 'text/javascript', body: code });
+  });
+}
+
+/** Resolves with the detail of the next `consent:<name>` event on the page. */
+export const nextEvent = (page, name) => page.evaluate((n) => new Promise((ok) =>
+  addEventListener(`consent:${n}`, (e) => ok(e.detail), { once: true })), name);

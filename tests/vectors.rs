@@ -1,0 +1,63 @@
+//! The shared record vectors (tests/vectors/records.json), as the Rust side reads them. The loader
+//! reads the same file in tests/e2e/vectors.test.mjs: both sides agree on what a valid record is.
+#![cfg(not(target_arch = "wasm32"))]
+
+use consent_banner::config::Config;
+use consent_banner::consent::accepted;
+use consent_banner::record::Stored;
+use serde_json::Value;
+
+#[test]
+fn every_record_vector_reads_as_specified() {
+    let text = std::fs::read_to_string("tests/vectors/records.json").expect("vectors file");
+    let vectors: Value = serde_json::from_str(&text).expect("vectors JSON");
+    let config = Config::from_json(&vectors["config"].to_string()).expect("vector config");
+    let now = vectors["now"].as_u64().expect("now");
+    let cases = vectors["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 30);
+    for case in cases {
+        let name = case["name"].as_str().unwrap_or("?");
+        let stored = Stored::parse(case["stored"].as_str());
+        let record = stored.valid_record(&config, now);
+        assert_eq!(record.is_some(), case["valid"].as_bool().unwrap(), "{name}: {stored:?}");
+        let expected: Vec<&str> =
+            case["accepted"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        let got: Vec<String> = accepted(&config, record, now).into_iter().collect();
+        assert_eq!(got, expected, "{name}");
+    }
+}
+
+#[test]
+fn loader_defaults_match_the_rust_defaults() {
+    let loader = std::fs::read_to_string("www/consent-banner.js").expect("loader");
+    let start = loader.find("/*defaults*/").expect("defaults marker") + "/*defaults*/".len();
+    let end = loader.find("/*end*/").expect("end marker");
+    let defaults: Value = serde_json::from_str(&loader[start..end]).expect("defaults JSON");
+    let config = Config::default();
+    assert_eq!(defaults["revision"], config.revision);
+    assert_eq!(defaults["storageKey"], config.storage_key.as_str());
+    let categories: Vec<(String, bool)> = defaults["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap().to_string(), c["required"].as_bool().unwrap()))
+        .collect();
+    let expected: Vec<(String, bool)> =
+        config.categories.iter().map(|c| (c.id.clone(), c.required)).collect();
+    assert_eq!(categories, expected);
+}
+
+#[test]
+fn loader_record_constants_match_the_rust_constants() {
+    use consent_banner::record::{CLOCK_SKEW_MS, FORMAT_VERSION, MAX_LIFETIME_MS, MAX_RECORD_BYTES};
+    let loader = std::fs::read_to_string("www/consent-banner.js").expect("loader");
+    let value = |name: &str| -> f64 {
+        let line = loader.lines().find(|l| l.trim_start().starts_with(&format!("var {name} ="))).expect(name);
+        let expr = line.split('=').nth(1).unwrap().trim().trim_end_matches(';');
+        expr.split('*').map(|n| n.trim().parse::<f64>().expect(expr)).product()
+    };
+    assert_eq!(value("FORMAT"), f64::from(FORMAT_VERSION));
+    assert_eq!(value("MAX_RECORD"), MAX_RECORD_BYTES as f64);
+    assert_eq!(value("SKEW"), CLOCK_SKEW_MS as f64);
+    assert_eq!(value("MAX_LIFE"), MAX_LIFETIME_MS as f64);
+}
