@@ -45,6 +45,17 @@ pub struct Config {
     pub texts: BTreeMap<String, Texts>,
     /// Show the floating "cookie preferences" button after a decision. Default `true`.
     pub floating_button: bool,
+    /// Side of the window for the floating button: `"left"` or `"right"`. Default `"left"`.
+    pub floating_button_position: Side,
+    /// Where the first layer sits: `"bottom"` or `"top"` (full-width bars), `"corner"` (a box in
+    /// the bottom corner at the end of the line) or `"center"`. Default `"bottom"`.
+    pub layout: Layout,
+    /// Make the first layer a modal dialog that keeps the page inert until the user decides.
+    /// Default `false`: a non-modal region, the page stays usable.
+    pub blocking: bool,
+    /// Colour scheme: `"auto"` follows the browser's `prefers-color-scheme`, `"light"` or `"dark"`
+    /// forces one. Default `"auto"`.
+    pub theme: Theme,
     /// Reload the page after a withdrawal (an accepted category declined), since a script that
     /// already ran cannot be un-run. Default `false`.
     pub reload_on_withdraw: bool,
@@ -124,8 +135,125 @@ impl Default for Config {
             language: None,
             texts: BTreeMap::new(),
             floating_button: true,
+            floating_button_position: Side::Left,
+            layout: Layout::Bottom,
+            blocking: false,
+            theme: Theme::Auto,
             reload_on_withdraw: false,
         }
+    }
+}
+
+/// Where the first layer sits on the screen (`layout`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", try_from = "String")]
+pub enum Layout {
+    /// A full-width bar at the bottom of the window.
+    #[default]
+    Bottom,
+    /// A full-width bar at the top of the window.
+    Top,
+    /// A box in the bottom corner at the end of the line (bottom right in left-to-right languages).
+    Corner,
+    /// A box in the middle of the window.
+    Center,
+}
+
+/// The colour scheme of the banner (`theme`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", try_from = "String")]
+pub enum Theme {
+    /// Light or dark, following the browser's `prefers-color-scheme`.
+    #[default]
+    Auto,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+/// A side of the window (`floatingButtonPosition`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", try_from = "String")]
+pub enum Side {
+    /// The left edge.
+    #[default]
+    Left,
+    /// The right edge.
+    Right,
+}
+
+const LAYOUTS: &[(&str, Layout)] = &[
+    ("bottom", Layout::Bottom),
+    ("top", Layout::Top),
+    ("corner", Layout::Corner),
+    ("center", Layout::Center),
+];
+const THEMES: &[(&str, Theme)] = &[
+    ("auto", Theme::Auto),
+    ("light", Theme::Light),
+    ("dark", Theme::Dark),
+];
+const SIDES: &[(&str, Side)] = &[("left", Side::Left), ("right", Side::Right)];
+
+/// The value named `value` in `names`, or a message naming `field` and the allowed values.
+fn one_of<T: Copy>(field: &str, value: &str, names: &[(&str, T)]) -> Result<T, String> {
+    names
+        .iter()
+        .find(|(name, _)| *name == value)
+        .map(|(_, v)| *v)
+        .ok_or_else(|| {
+            let allowed: Vec<String> = names.iter().map(|(n, _)| format!("{n:?}")).collect();
+            format!("{field}: {value:?} is not one of {}", allowed.join(", "))
+        })
+}
+
+fn name_of<T: Copy + PartialEq>(value: T, names: &[(&'static str, T)]) -> &'static str {
+    names
+        .iter()
+        .find(|(_, v)| *v == value)
+        .map_or("", |(n, _)| n)
+}
+
+impl TryFrom<String> for Layout {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        one_of("layout", &value, LAYOUTS)
+    }
+}
+
+impl TryFrom<String> for Theme {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        one_of("theme", &value, THEMES)
+    }
+}
+
+impl TryFrom<String> for Side {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        one_of("floatingButtonPosition", &value, SIDES)
+    }
+}
+
+impl Layout {
+    /// The config name (`"bottom"`), also used as a class name by the UI.
+    pub fn name(self) -> &'static str {
+        name_of(self, LAYOUTS)
+    }
+}
+
+impl Theme {
+    /// The config name (`"auto"`), also used by the UI's styles.
+    pub fn name(self) -> &'static str {
+        name_of(self, THEMES)
+    }
+}
+
+impl Side {
+    /// The config name (`"left"`), also used as a class name by the UI.
+    pub fn name(self) -> &'static str {
+        name_of(self, SIDES)
     }
 }
 
@@ -546,10 +674,55 @@ mod tests {
     }
 
     #[test]
+    fn look_fields_take_their_documented_names_and_defaults() {
+        let config = Config::default();
+        assert_eq!(
+            (config.layout, config.theme, config.floating_button_position),
+            (Layout::Bottom, Theme::Auto, Side::Left)
+        );
+        assert!(!config.blocking);
+        let config = Config::from_json(
+            r#"{"layout":"corner","theme":"dark","floatingButtonPosition":"right","blocking":true}"#,
+        )
+        .unwrap();
+        assert_eq!(config.layout, Layout::Corner);
+        assert_eq!(config.theme, Theme::Dark);
+        assert_eq!(config.floating_button_position, Side::Right);
+        assert!(config.blocking);
+        for (name, layout) in LAYOUTS {
+            assert_eq!(layout.name(), *name);
+        }
+        assert_eq!(Theme::Light.name(), "light");
+        assert_eq!(Side::Right.name(), "right");
+    }
+
+    #[test]
+    fn unknown_look_values_name_the_field_and_the_allowed_values() {
+        let message = |json: &str| error_of(json).split(" at line").next().unwrap().to_string();
+        assert_eq!(
+            message(r#"{"layout":"sideways"}"#),
+            r#"config: layout: "sideways" is not one of "bottom", "top", "corner", "center""#
+        );
+        assert_eq!(
+            message(r#"{"theme":"Dark"}"#),
+            r#"config: theme: "Dark" is not one of "auto", "light", "dark""#
+        );
+        assert_eq!(
+            message(r#"{"floatingButtonPosition":"start"}"#),
+            r#"config: floatingButtonPosition: "start" is not one of "left", "right""#
+        );
+        assert!(error_of(r#"{"blocking":"yes"}"#).starts_with("config: invalid type: string"));
+    }
+
+    #[test]
     fn every_field_round_trips_through_json() {
         let config = Config {
             cookie: Some(CookieMirror::default()),
             language: Some("de".into()),
+            layout: Layout::Center,
+            theme: Theme::Light,
+            floating_button_position: Side::Right,
+            blocking: true,
             ..Config::default()
         };
         let json = serde_json::to_string(&config).unwrap();
