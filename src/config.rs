@@ -59,6 +59,15 @@ pub struct Config {
     /// Reload the page after a withdrawal (an accepted category declined), since a script that
     /// already ran cannot be un-run. Default `false`.
     pub reload_on_withdraw: bool,
+    /// Google Consent Mode v2: which consent types each category grants. The loader sets the
+    /// defaults before any tag runs and updates them on every decision. Default: none.
+    pub google_consent_mode: Option<GoogleConsentMode>,
+    /// Honour the browser's Global Privacy Control signal: while the user has not decided, the
+    /// categories marked `sharesData` are declined and the banner says so. Default `true`.
+    pub gpc: bool,
+    /// Where to send a consent receipt (JSON, with `navigator.sendBeacon`) for every decision:
+    /// an http(s) or relative URL. Default: none, nothing is sent.
+    pub receipt_endpoint: Option<String>,
 }
 
 /// One consent category.
@@ -80,6 +89,94 @@ pub struct Category {
     /// prefix (`_ga*`). Default: none.
     #[serde(default)]
     pub cookies: Vec<String>,
+    /// The category sells or shares personal data with third parties: declined while the browser
+    /// sends Global Privacy Control and the user has not decided. Default `false`.
+    #[serde(default)]
+    pub shares_data: bool,
+}
+
+/// Google Consent Mode v2 settings (`googleConsentMode`).
+///
+/// ```json
+/// {"map": {"statistics": ["analytics_storage"], "marketing": ["ad_storage", "ad_user_data",
+///  "ad_personalization"]}, "waitForUpdate": 500, "region": ["DE", "US-CA"]}
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct GoogleConsentMode {
+    /// The consent types each category grants, by category id. A type is `granted` when every
+    /// category that lists it is accepted, else `denied`. Default: none (at least one is needed).
+    pub map: BTreeMap<String, Vec<ConsentType>>,
+    /// Milliseconds Google tags wait for the decision before sending (`wait_for_update`), at most
+    /// 10000. Default `500`.
+    pub wait_for_update: u32,
+    /// ISO 3166 region codes the defaults apply to (`"DE"`, `"US-CA"`). Default: everywhere.
+    pub region: Vec<String>,
+    /// Redact ad click identifiers while `ad_storage` is denied (`ads_data_redaction`). Default
+    /// `false`.
+    pub ads_data_redaction: bool,
+    /// Pass ad click information through URLs while storage is denied (`url_passthrough`).
+    /// Default `false`.
+    pub url_passthrough: bool,
+}
+
+impl Default for GoogleConsentMode {
+    fn default() -> Self {
+        GoogleConsentMode {
+            map: BTreeMap::new(),
+            wait_for_update: 500,
+            region: Vec::new(),
+            ads_data_redaction: false,
+            url_passthrough: false,
+        }
+    }
+}
+
+/// A Google Consent Mode v2 consent type, named as Google names it (`"analytics_storage"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", try_from = "String")]
+pub enum ConsentType {
+    /// `ad_storage`: cookies for advertising.
+    AdStorage,
+    /// `ad_user_data`: sending user data to Google for advertising.
+    AdUserData,
+    /// `ad_personalization`: personalized advertising.
+    AdPersonalization,
+    /// `analytics_storage`: cookies for analytics.
+    AnalyticsStorage,
+    /// `functionality_storage`: storage for site functions, such as language.
+    FunctionalityStorage,
+    /// `personalization_storage`: storage for personalization, such as recommendations.
+    PersonalizationStorage,
+    /// `security_storage`: storage for security, such as authentication and fraud prevention.
+    SecurityStorage,
+}
+
+const CONSENT_TYPES: &[(&str, ConsentType)] = &[
+    ("ad_storage", ConsentType::AdStorage),
+    ("ad_user_data", ConsentType::AdUserData),
+    ("ad_personalization", ConsentType::AdPersonalization),
+    ("analytics_storage", ConsentType::AnalyticsStorage),
+    ("functionality_storage", ConsentType::FunctionalityStorage),
+    (
+        "personalization_storage",
+        ConsentType::PersonalizationStorage,
+    ),
+    ("security_storage", ConsentType::SecurityStorage),
+];
+
+impl TryFrom<String> for ConsentType {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        one_of("googleConsentMode.map", &value, CONSENT_TYPES)
+    }
+}
+
+impl ConsentType {
+    /// The name Google uses (`"analytics_storage"`).
+    pub fn name(self) -> &'static str {
+        name_of(self, CONSENT_TYPES)
+    }
 }
 
 /// The optional cookie copy of the decision, for server-side use.
@@ -140,6 +237,9 @@ impl Default for Config {
             blocking: false,
             theme: Theme::Auto,
             reload_on_withdraw: false,
+            google_consent_mode: None,
+            gpc: true,
+            receipt_endpoint: None,
         }
     }
 }
@@ -265,6 +365,7 @@ fn default_categories() -> Vec<Category> {
             description: description.into(),
             required,
             cookies: cookies.iter().map(|c| (*c).to_string()).collect(),
+            shares_data: false,
         };
     vec![
         category(
@@ -434,6 +535,18 @@ impl Config {
                 return Err(invalid("language", format!("no texts for {language:?}")));
             }
         }
+        if let Some(mode) = &self.google_consent_mode {
+            self.validate_consent_mode(mode)?;
+        }
+        if let Some(endpoint) = &self.receipt_endpoint {
+            let mailto = endpoint.to_ascii_lowercase().starts_with("mailto:");
+            if mailto || check_link(endpoint).is_err() {
+                return Err(invalid(
+                    "receiptEndpoint",
+                    format!("{endpoint:?} is not an http(s) or relative URL"),
+                ));
+            }
+        }
         for (language, texts) in &self.texts {
             if !is_language_tag(language) {
                 return Err(invalid(
@@ -452,6 +565,51 @@ impl Config {
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
     }
+
+    fn validate_consent_mode(&self, mode: &GoogleConsentMode) -> Result<(), ConfigError> {
+        if mode.map.is_empty() {
+            return Err(invalid(
+                "googleConsentMode.map",
+                "map at least one category to consent types",
+            ));
+        }
+        for (id, types) in &mode.map {
+            let field = format!("googleConsentMode.map.{id}");
+            if self.category(id).is_none() {
+                return Err(invalid(field, format!("no category {id:?}")));
+            }
+            if types.is_empty() {
+                return Err(invalid(field, "list at least one consent type"));
+            }
+        }
+        if mode.wait_for_update > 10_000 {
+            return Err(invalid(
+                "googleConsentMode.waitForUpdate",
+                "at most 10000 (milliseconds)",
+            ));
+        }
+        for (i, region) in mode.region.iter().enumerate() {
+            if !is_region_code(region) {
+                return Err(invalid(
+                    format!("googleConsentMode.region[{i}]"),
+                    format!("{region:?} is not an ISO 3166 region code (like \"DE\" or \"US-CA\")"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `DE`, `US-CA`: two capital letters, then optionally `-` and 1 to 3 capitals or digits.
+fn is_region_code(code: &str) -> bool {
+    let (country, subdivision) = match code.split_once('-') {
+        Some((country, subdivision)) => (country, Some(subdivision)),
+        None => (code, None),
+    };
+    let upper_or_digit = |b: u8| b.is_ascii_uppercase() || b.is_ascii_digit();
+    country.len() == 2
+        && country.bytes().all(|b| b.is_ascii_uppercase())
+        && subdivision.is_none_or(|s| (1..=3).contains(&s.len()) && s.bytes().all(upper_or_digit))
 }
 
 fn check_token(id: &str) -> Result<(), String> {
@@ -727,5 +885,98 @@ mod tests {
         };
         let json = serde_json::to_string(&config).unwrap();
         assert_eq!(Config::from_json(&json).unwrap(), config);
+    }
+
+    #[test]
+    fn google_consent_mode_maps_categories_to_consent_types() {
+        let config = Config::from_json(
+            r#"{"googleConsentMode":{"map":{"statistics":["analytics_storage"],
+                "functional":["functionality_storage","personalization_storage"]},
+                "region":["DE","US-CA"],"adsDataRedaction":true}}"#,
+        )
+        .unwrap();
+        let mode = config.google_consent_mode.unwrap();
+        assert_eq!(
+            mode.map["statistics"],
+            [ConsentType::AnalyticsStorage],
+            "typed consent types"
+        );
+        assert_eq!(mode.map["functional"][1].name(), "personalization_storage");
+        assert_eq!(mode.wait_for_update, 500, "default wait_for_update");
+        assert!(mode.ads_data_redaction && !mode.url_passthrough);
+        assert_eq!(
+            Config::default().google_consent_mode,
+            None,
+            "off by default"
+        );
+    }
+
+    #[test]
+    fn google_consent_mode_errors_name_the_field() {
+        assert_eq!(
+            error_of(r#"{"googleConsentMode":{"map":{"stats":["analytics_storage"]}}}"#),
+            r#"config: googleConsentMode.map.stats: no category "stats""#
+        );
+        assert_eq!(
+            error_of(r#"{"googleConsentMode":{"map":{"statistics":[]}}}"#),
+            "config: googleConsentMode.map.statistics: list at least one consent type"
+        );
+        assert_eq!(
+            error_of(r#"{"googleConsentMode":{}}"#),
+            "config: googleConsentMode.map: map at least one category to consent types"
+        );
+        assert_eq!(
+            error_of(r#"{"googleConsentMode":{"map":{"statistics":["analytic_storage"]}}}"#)
+                .split(" at line")
+                .next()
+                .unwrap(),
+            r#"config: googleConsentMode.map: "analytic_storage" is not one of "ad_storage", "ad_user_data", "ad_personalization", "analytics_storage", "functionality_storage", "personalization_storage", "security_storage""#
+        );
+        assert_eq!(
+            error_of(
+                r#"{"googleConsentMode":{"map":{"statistics":["analytics_storage"]},"waitForUpdate":60000}}"#
+            ),
+            "config: googleConsentMode.waitForUpdate: at most 10000 (milliseconds)"
+        );
+        assert_eq!(
+            error_of(
+                r#"{"googleConsentMode":{"map":{"statistics":["analytics_storage"]},"region":["DE","usa"]}}"#
+            ),
+            r#"config: googleConsentMode.region[1]: "usa" is not an ISO 3166 region code (like "DE" or "US-CA")"#
+        );
+    }
+
+    #[test]
+    fn gpc_is_honoured_by_default_and_no_seed_category_shares_data() {
+        let config = Config::default();
+        assert!(config.gpc);
+        assert!(config.categories.iter().all(|c| !c.shares_data));
+        let config = Config::from_json(
+            r#"{"gpc":false,"categories":[{"id":"ads","label":"Ads","sharesData":true}]}"#,
+        )
+        .unwrap();
+        assert!(!config.gpc && config.categories[0].shares_data);
+    }
+
+    #[test]
+    fn receipt_endpoint_must_be_http_or_relative() {
+        for good in ["/consent/receipts", "https://example.org/r", "receipts"] {
+            let json = format!(r#"{{"receiptEndpoint":{good:?}}}"#);
+            assert_eq!(
+                Config::from_json(&json)
+                    .unwrap()
+                    .receipt_endpoint
+                    .as_deref(),
+                Some(good)
+            );
+        }
+        assert_eq!(
+            error_of(r#"{"receiptEndpoint":"mailto:dpo@example.org"}"#),
+            r#"config: receiptEndpoint: "mailto:dpo@example.org" is not an http(s) or relative URL"#
+        );
+        assert_eq!(
+            error_of(r#"{"receiptEndpoint":"javascript:alert(1)"}"#),
+            r#"config: receiptEndpoint: "javascript:alert(1)" is not an http(s) or relative URL"#
+        );
     }
 }
