@@ -79,6 +79,25 @@ pub fn browser_languages() -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// `true` when the browser sends the Global Privacy Control signal
+/// (`navigator.globalPrivacyControl`).
+pub fn global_privacy_control() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("globalPrivacyControl")).ok()
+        })
+        .is_some_and(|value| value.as_bool() == Some(true))
+}
+
+/// Sends `body` to `url` with `navigator.sendBeacon` (a POST that outlives the page, with
+/// `Content-Type: text/plain;charset=UTF-8`, so no CORS preflight). `false` when the browser did not
+/// queue it.
+pub fn send_beacon(url: &str, body: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.navigator().send_beacon_with_opt_str(url, Some(body)).ok())
+        .unwrap_or(false)
+}
+
 /// Creates `<consent-banner>` at the end of `<body>` with an open shadow root holding the styles,
 /// and returns the element inside it to render into.
 ///

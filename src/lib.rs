@@ -43,6 +43,8 @@ pub mod consent;
 pub mod cookies;
 pub mod dom;
 pub mod events;
+pub mod gpc;
+pub mod receipt;
 pub mod record;
 pub mod richtext;
 pub mod storage;
