@@ -64,6 +64,7 @@
     if (attr('language') !== null) raw.language = attr('language');
     if (attr('storage-key') !== null) raw.storageKey = attr('storage-key');
     configText = JSON.stringify(raw);
+    gcm = raw.googleConsentMode;
     // The loader checks only what it uses; the UI validates everything (src/config.rs).
     var c = {
       revision: hasOwn(raw, 'revision') ? raw.revision : DEFAULTS.revision,
@@ -246,6 +247,30 @@
     };
   }
 
+  // --- Google Consent Mode v2 (README "Google Consent Mode"): the default before any tag runs,
+  // an update on load with a decision and on every change. A type is granted when every category
+  // mapped to it is accepted; the config is validated in src/config.rs.
+  var gcm;
+  function consentMode(first) {
+    var map = gcm && gcm.map, types = {}, id;
+    if (!map || typeof map !== 'object') return;
+    w.dataLayer = w.dataLayer || [];
+    var gtag = w.gtag = w.gtag || function () { w.dataLayer.push(arguments); };
+    for (id in map) [].concat(map[id]).forEach(function (t) {
+      types[t] = types[t] !== 'denied' && accepted(id) ? 'granted' : 'denied';
+    });
+    if (first) {
+      types.wait_for_update = gcm.waitForUpdate >= 0 ? gcm.waitForUpdate : 500;
+      if (gcm.region && gcm.region.length) types.region = gcm.region;
+    }
+    gtag('consent', first ? 'default' : 'update', types);
+    if (first) {
+      if (gcm.adsDataRedaction) gtag('set', 'ads_data_redaction', true);
+      if (gcm.urlPassthrough) gtag('set', 'url_passthrough', true);
+      if (state.decided) consentMode();
+    }
+  }
+
   // --- start ---
   var configOk = readConfig();
   var record = configOk ? readRecord() : null;
@@ -265,10 +290,12 @@
   } else if (!record) {
     loadUi('auto');
   }
+  consentMode(1);
 
   w.addEventListener(PREFIX + 'change', function (e) {
     if (e.detail && e.detail.categories) {
       state = e.detail;
+      consentMode();
       activate();
     }
   });

@@ -10,6 +10,8 @@ use crate::consent::{accepted, changed, decide, Action};
 use crate::cookies;
 use crate::dom;
 use crate::events::{self, ConsentDetail};
+use crate::gpc;
+use crate::receipt::{Receipt, Shown};
 use crate::record::{ConsentRecord, Source, Stored};
 use crate::storage::RecordStore;
 use crate::texts::{choose_language, resolve, ResolvedTexts};
@@ -106,6 +108,21 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
         );
         resolve(config, &language)
     });
+    // Consent receipts and Global Privacy Control (README: "Consent receipts", "Global Privacy Control").
+    let shown = use_memo((config.clone(), texts.clone()), |(config, texts)| {
+        Shown::new(config, texts)
+    });
+    let gpc_declined = use_memo(config.clone(), |config| {
+        gpc::declined(config, dom::global_privacy_control())
+    });
+    let send_receipt = {
+        let endpoint = config.receipt_endpoint.clone();
+        Rc::new(move |receipt: Receipt| {
+            if let Some(endpoint) = &endpoint {
+                dom::send_beacon(endpoint, &receipt.to_json());
+            }
+        })
+    };
     let model = use_mut_ref(|| {
         let stored = store.read();
         if let Stored::Corrupt(reason) = &stored {
@@ -148,6 +165,8 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
 
     let act = {
         let config = config.clone();
+        let shown = shown.clone();
+        let send_receipt = send_receipt.clone();
         let model = model.clone();
         let store = store.clone();
         let on_change = props.on_change.clone();
@@ -174,6 +193,7 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
             };
             apply_cookies(&config, &record, now);
             let after = accepted(&config, Some(&record), now);
+            let receipt = Receipt::decision(&config, &shown, &record, &before);
             let withdrawn = before.difference(&after).next().is_some();
             let detail =
                 ConsentDetail::new(&config, Some(&record), changed(&before, &after), persisted);
@@ -184,6 +204,7 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
             }
             dom::dispatch(events::CHANGE, &detail.to_json());
             on_change.emit(detail);
+            send_receipt(receipt);
             set_view(View::Closed);
             if withdrawn && config.reload_on_withdraw {
                 dom::reload();
@@ -194,12 +215,22 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
     {
         let commands = props.commands.clone();
         let act = act.clone();
+        let on_change = props.on_change.clone();
+        let gpc_declined = gpc_declined.clone();
         let set_view = set_view.clone();
         let model = model.clone();
         let store = store.clone();
         let config = config.clone();
         let rerender = rerender.clone();
         use_effect_with((), move |_| {
+            // No decision yet: the browser's opt-out declines the categories that share data.
+            if model.borrow().record.is_none() && !gpc_declined.is_empty() {
+                let detail = gpc::detail(&config, store.is_available());
+                dom::dispatch(events::CHANGE, &detail.to_json());
+                on_change.emit(detail);
+                let (id, now) = (dom::random_id(), dom::now_ms());
+                send_receipt(Receipt::gpc(&config, &shown, &gpc_declined, &id, now));
+            }
             if model.borrow().view != View::Closed {
                 dom::dispatch(events::SHOW, "{}");
             }
@@ -214,13 +245,19 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
                     store.clear();
                     let before = accepted(&config, previous.as_ref(), now);
                     let after = accepted(&config, None, now);
-                    let detail = ConsentDetail::new(
+                    let mut detail = ConsentDetail::new(
                         &config,
                         None,
                         changed(&before, &after),
                         store.is_available(),
                     );
+                    if !gpc_declined.is_empty() {
+                        detail.source = Some(Source::Gpc);
+                    }
                     dom::dispatch(events::CHANGE, &detail.to_json());
+                    if let Some(previous) = &previous {
+                        send_receipt(Receipt::reset(&config, &shown, previous, now));
+                    }
                     set_view(View::FirstLayer);
                     rerender.force_update();
                 }
@@ -270,6 +307,7 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
     };
 
     let model = model.borrow();
+    let gpc_notice = model.record.is_none() && !gpc_declined.is_empty();
     let rows: Rc<Vec<CategoryRow>> = Rc::new(
         config
             .categories
@@ -293,7 +331,7 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
         <div class="cb" lang={texts.language.clone()} {dir}>
             { match model.view {
                 View::FirstLayer => html! {
-                    <FirstLayer texts={texts.clone()} policy_url={config.policy_url.clone()}
+                    <FirstLayer texts={texts.clone()} policy_url={config.policy_url.clone()} gpc={gpc_notice}
                         {on_accept} {on_reject} on_preferences={open_preferences} />
                 },
                 View::Preferences => html! {
