@@ -46,6 +46,7 @@ stage clippy-wasm  cargo clippy --target wasm32-unknown-unknown --lib --test web
 stage docs         env RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps -q
 stage native       cargo test
 stage build        bash scripts/build.sh
+stage budget       node bench/check-budget.mjs
 stage browser      wasm_test
 stage e2e          node --test --test-concurrency=1 tests/e2e/
 

@@ -1,0 +1,404 @@
+// Side-by-side benchmark of this banner against the peer banners (bench/banners.mjs).
+//   node bench/run.mjs [--runs N] [--runs-4x N] [--quick] [--only id,id]
+// Serves the repository with scripts/serve.mjs (brotli/gzip, long-lived caching) on 127.0.0.1 and
+// drives headless Chromium (playwright-core) with a fresh context for every visit:
+//   first visit   no stored decision: time to a visible, clickable accept button, blocking time,
+//                 layout shift, CPU and heap; then a click on accept and the time to the tracker
+//   return visit  a fresh context (cold HTTP cache) holding the stored decision: time to the
+//                 tracker, bytes, CPU and heap
+// unthrottled and at 4x CPU throttling. Writes bench/results/latest.{json,md}; a full run (no
+// --quick / --only) also rewrites the results section of BENCHMARKS.md. Exits 1 when a tracker
+// request happened before consent, or a banner could not be measured.
+import { chromium } from 'playwright-core';
+import { execSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../scripts/serve.mjs';
+import { CHROMIUM_ARGS } from '../tests/e2e/harness.mjs';
+import { BANNERS, REFERENCE, TRACKER_REQUEST } from './banners.mjs';
+import { writePages } from './pages.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS = join(ROOT, 'bench/results');
+const SETTLE_MS = 500; // quiet time after the measured moment, for trailing work to land in CPU/heap
+const VIEWPORT = { width: 1280, height: 720 };
+
+// --- arguments ---
+const argv = process.argv.slice(2);
+const opt = (name) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const quick = argv.includes('--quick');
+const only = opt('only') ? opt('only').split(',') : null;
+const runs1x = Number(opt('runs') || (quick ? 2 : 5));
+const runs4x = Number(opt('runs-4x') || opt('runs') || (quick ? 2 : 7));
+if (!(runs1x >= 1 && runs4x >= 1)) throw new Error('--runs must be a positive number');
+const full = !quick && !only;
+const banners = BANNERS.filter((b) => b.baseline || !only || only.includes(b.id));
+if (!banners.some((b) => b.id === REFERENCE)) banners.push(BANNERS.find((b) => b.id === REFERENCE));
+
+// --- the in-page probe, installed before any page script ---
+// Records: the accept button's first frame as visible and clickable, long tasks, layout shifts
+// (without recent input) and the first click's event time. All times are performance.now(), ms
+// since navigation start, the same clock as the tracker's window.__tracker.at.
+function probe(accept) {
+  const body = function (accept) {
+    const b = (window.__bench = { acceptAt: null, clickAt: null, cls: 0, longTasks: [] });
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) b.longTasks.push([e.startTime, e.duration]);
+      }).observe({ type: 'longtask', buffered: true });
+    } catch (e) { /* not supported */ }
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (!e.hadRecentInput) b.cls += e.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+    } catch (e) { /* not supported */ }
+    addEventListener('click', (e) => { if (b.clickAt === null) b.clickAt = e.timeStamp; }, true);
+    if (!accept) return;
+    const find = () => {
+      let root = document;
+      if (accept.host) {
+        const host = document.querySelector(accept.host);
+        root = host && host.shadowRoot;
+        if (!root) return null;
+      }
+      return root.querySelector(accept.selector);
+    };
+    const up = (n) => n.parentElement || (n.getRootNode() instanceof ShadowRoot ? n.getRootNode().host : null);
+    const usable = (el) => {
+      const r = el.getBoundingClientRect();
+      if (r.width < 1 || r.height < 1 || r.bottom <= 0 || r.right <= 0 || r.top >= innerHeight || r.left >= innerWidth) return false;
+      if (getComputedStyle(el).visibility !== 'visible') return false;
+      for (let n = el; n; n = up(n)) if (Number(getComputedStyle(n).opacity) === 0) return false;
+      const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
+      const y = Math.min(Math.max(r.top + r.height / 2, 0), innerHeight - 1);
+      const hit = el.getRootNode().elementFromPoint(x, y);
+      return !!hit && (hit === el || el.contains(hit));
+    };
+    const check = () => {
+      if (b.acceptAt !== null || performance.now() > 60000) return;
+      const el = find();
+      if (el && usable(el)) b.acceptAt = performance.now();
+      else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  };
+  return `(${body})(${JSON.stringify(accept || null)});`;
+}
+
+// --- one visit in a fresh context ---
+async function visit(browser, url, banner, { rate, storageState, mode }) {
+  const context = await browser.newContext({ viewport: VIEWPORT, storageState });
+  const out = { errors: [] };
+  try {
+    await context.addInitScript({ content: probe(mode === 'first' ? banner.accept : null) });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => out.errors.push(String(e)));
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Performance.enable');
+    if (rate > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    const requests = new Map();
+    cdp.on('Network.requestWillBeSent', (e) => {
+      requests.set(e.requestId, { path: new URL(e.request.url).pathname, body: 0, transfer: 0, done: false, consentGiven: false });
+    });
+    cdp.on('Network.responseReceived', (e) => {
+      const r = requests.get(e.requestId);
+      if (!r) return;
+      const length = Object.entries(e.response.headers).find(([k]) => k.toLowerCase() === 'content-length');
+      r.length = length ? Number(length[1]) : 0;
+      r.cached = !!(e.response.fromDiskCache || e.response.fromPrefetchCache);
+    });
+    cdp.on('Network.loadingFinished', (e) => {
+      const r = requests.get(e.requestId);
+      if (!r) return;
+      r.done = true;
+      r.transfer = e.encodedDataLength;
+      r.body = r.cached || e.encodedDataLength === 0 ? 0 : r.length; // compressed body over the wire
+    });
+    const wait = (fn, timeout) => page.waitForFunction(fn, null, { timeout, polling: 20 });
+    const timeout = 30_000 * Math.max(1, rate / 2);
+
+    await page.goto(url, { waitUntil: 'load', timeout });
+    if (mode === 'first' && banner.accept) await wait(() => window.__bench.acceptAt !== null, timeout);
+    if (mode === 'return') await wait(() => window.__tracker && window.__tracker.at !== null, timeout);
+    await page.waitForTimeout(SETTLE_MS);
+
+    const cpu = await metrics(cdp);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = (await metrics(cdp)).JSHeapUsedSize;
+    const probed = await page.evaluate(() => ({ ...window.__bench, tracker: window.__tracker || null }));
+    const mine = [...requests.values()].filter((r) => banner.files.some((p) => r.path.startsWith(p)));
+    Object.assign(out, {
+      cpuMs: cpu.TaskDuration * 1000,
+      scriptMs: cpu.ScriptDuration * 1000,
+      heapKB: heap / 1024,
+      bytes: mine.reduce((t, r) => t + r.body, 0),
+      transfer: mine.reduce((t, r) => t + r.transfer, 0),
+      files: mine.map((r) => r.path),
+      wasm: mine.some((r) => r.path.endsWith('.wasm')),
+      cls: probed.cls,
+      tbtMs: probed.longTasks.reduce((t, [, d]) => t + Math.max(0, d - 50), 0),
+      longTasks: probed.longTasks.length,
+      acceptMs: probed.acceptAt,
+      trackerMs: probed.tracker ? probed.tracker.at : null,
+    });
+
+    if (mode === 'first' && banner.accept) {
+      // Nothing of the tracker may have run or been requested before consent.
+      const early = [...requests.values()].filter((r) => TRACKER_REQUEST.test(r.path)).map((r) => r.path);
+      if (early.length || probed.tracker) out.violation = `tracker before consent: ${early.join(', ') || 'it ran'}`;
+      const button = banner.accept.host ? `${banner.accept.host} ${banner.accept.selector}` : banner.accept.selector;
+      await page.locator(button).first().click({ timeout });
+      await wait(() => window.__tracker && window.__tracker.at !== null, timeout);
+      const { clickAt, at } = await page.evaluate(() => ({ clickAt: window.__bench.clickAt, at: window.__tracker.at }));
+      out.clickToTrackerMs = at - clickAt;
+      out.storageState = await context.storageState();
+    }
+  } catch (e) {
+    out.errors.push(String(e.message || e).split('\n')[0]);
+    out.failed = true;
+  } finally {
+    await context.close();
+  }
+  return out;
+}
+
+async function metrics(cdp) {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(list.map((m) => [m.name, m.value]));
+}
+
+// --- statistics and formatting ---
+const median = (xs) => {
+  const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return null;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const summary = (xs) => {
+  const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x));
+  return s.length ? { median: median(s), min: Math.min(...s), max: Math.max(...s), n: s.length } : null;
+};
+
+const FIGURES = [
+  // key, heading, unit decimals, first or return
+  ['acceptMs', 'accept visible, ms', 0],
+  ['tbtMs', 'TBT, ms', 0],
+  ['cls', 'CLS', 3],
+  ['clickToTrackerMs', 'click → tracker, ms', 0],
+  ['returnTrackerMs', 'return: tracker, ms', 0],
+  ['cpuOverBaselineMs', 'CPU over baseline, ms', 0],
+  ['returnCpuOverBaselineMs', 'return: CPU over baseline, ms', 0],
+  ['heapOverBaselineKB', 'JS heap over baseline, KB', 0],
+];
+
+function fmt(x, decimals) {
+  return x === null || x === undefined ? '–' : x.toFixed(decimals);
+}
+
+function ratio(a, b) {
+  if (a === null || b === null || a === undefined || b === undefined || b <= 0) return '–';
+  return `×${(a / b).toFixed(2)}`;
+}
+
+function markdown(report) {
+  const lines = [];
+  const { machine } = report;
+  lines.push(`Run on ${machine.date}: ${machine.nproc} cores (${machine.cpu}), ${machine.chromium}, Node ${machine.node}, headless, ` +
+    `served by scripts/serve.mjs (brotli) from 127.0.0.1. Each visit uses a fresh browser context; the return visit ` +
+    `carries the first visit's cookies and localStorage but a cold HTTP cache. Medians (min–max); × is the ratio of ` +
+    `medians to ${REFERENCE} in the same run. "Over baseline" subtracts the no-banner page measured in the same run ` +
+    `(return visits: the no-banner page with the tracker ungated).`);
+  lines.push('');
+  if (report.violations.length || report.failures.length) {
+    lines.push('**PROBLEMS**');
+    for (const v of report.violations) lines.push(`- VIOLATION: ${v}`);
+    for (const f of report.failures) lines.push(`- could not measure: ${f}`);
+    lines.push('');
+  }
+  const rows = report.banners;
+  const ref = rows.find((r) => r.id === REFERENCE);
+  lines.push('Bytes: compressed (brotli) bodies of each banner\'s own files, from the network log.');
+  lines.push('');
+  lines.push(`| banner | first visit, bytes | | return visit, bytes | | files, first / return | wasm on return |`);
+  lines.push('|---|--:|--:|--:|--:|---|---|');
+  for (const r of rows.filter((x) => !x.baseline)) {
+    lines.push(`| ${r.name} ${r.version} | ${r.bytes.first ?? '–'} | ${ratio(r.bytes.first, ref.bytes.first)} | ` +
+      `${r.bytes.return ?? '–'} | ${ratio(r.bytes.return, ref.bytes.return)} | ${r.bytes.filesFirst} / ${r.bytes.filesReturn} | ${r.bytes.wasmOnReturn ? 'yes' : 'no'} |`);
+  }
+  for (const t of report.throttles) {
+    lines.push('');
+    lines.push(`**${t.rate === 1 ? 'Unthrottled' : `${t.rate}x CPU throttling`}**, ${t.runs} runs`);
+    lines.push('');
+    lines.push(`| banner | ${FIGURES.map(([, h]) => h).join(' | ')} |`);
+    lines.push(`|---|${FIGURES.map(() => '--:').join('|')}|`);
+    for (const r of rows) {
+      const cells = FIGURES.map(([key, , d]) => {
+        const s = r.figures[t.rate][key];
+        if (!s) return '–';
+        const refS = ref.figures[t.rate][key];
+        const spread = s.n > 1 ? ` (${fmt(s.min, d)}–${fmt(s.max, d)})` : '';
+        const x = r.id === REFERENCE || r.baseline ? '' : ` ${ratio(s.median, refS && refS.median)}`;
+        return `${fmt(s.median, d)}${spread}${x}`;
+      });
+      lines.push(`| ${r.name}${r.version ? ' ' + r.version : ''} | ${cells.join(' | ')} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function machineInfo(chromiumVersion) {
+  const model = (() => {
+    try {
+      const m = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m);
+      return m ? m[1] : cpus()[0].model;
+    } catch {
+      return cpus()[0] ? cpus()[0].model : 'unknown';
+    }
+  })();
+  let nproc = cpus().length;
+  try { nproc = Number(execSync('nproc').toString().trim()); } catch { /* keep os.cpus() */ }
+  return { date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', nproc, cpu: model, chromium: `Chromium ${chromiumVersion}`, node: process.version };
+}
+
+// --- main ---
+async function main() {
+  writePages();
+  if (!existsSync(join(ROOT, 'dist/consent-banner.js'))) throw new Error('dist/ is missing: run bash scripts/build.sh (or make bench)');
+  const server = await serve({ port: 0, root: ROOT, compress: true });
+  // navigator.webdriver stays false, as for a visitor: vanilla-cookieconsent's default
+  // hideFromBots would otherwise never show its banner to an automated browser.
+  const args = [...CHROMIUM_ARGS, '--disable-blink-features=AutomationControlled'];
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });
+  const machine = machineInfo(browser.version());
+  const throttles = [{ rate: 1, runs: runs1x }, { rate: 4, runs: runs4x }];
+  const raw = {}; // raw[rate][id] = [{first, return}]
+  const started = Date.now();
+  const violations = new Set();
+  const failures = new Set();
+  try {
+    for (const { rate, runs } of throttles) {
+      raw[rate] = Object.fromEntries(banners.map((b) => [b.id, []]));
+      for (let run = 0; run < runs; run++) {
+        // Rotate the order each run, so drift on a shared machine spreads over every banner.
+        const order = banners.map((_, i) => banners[(i + run) % banners.length]);
+        for (const b of order) {
+          const url = `${server.url}/bench/pages/${b.id}.html`;
+          const sample = {};
+          if (b.id !== 'baseline-tracker') sample.first = await visit(browser, url, b, { rate, mode: 'first' });
+          if (b.id === 'baseline-tracker') sample.return = await visit(browser, url, b, { rate, mode: 'return' });
+          else if (!b.baseline && sample.first.storageState) {
+            sample.return = await visit(browser, url, b, { rate, mode: 'return', storageState: sample.first.storageState });
+          }
+          if (sample.first) delete sample.first.storageState;
+          for (const v of Object.values(sample)) {
+            if (v.violation) {
+              violations.add(`${b.name}: ${v.violation}`);
+              console.error(`\x1b[31;1mVIOLATION\x1b[0m ${b.name} (${rate}x, run ${run + 1}): ${v.violation}`);
+            }
+            if (v.failed) failures.add(`${b.name} (${rate}x): ${v.errors.at(-1)}`);
+          }
+          if (!b.baseline && !sample.return) failures.add(`${b.name} (${rate}x): no return visit (the first visit failed)`);
+          raw[rate][b.id].push(sample);
+        }
+        const s = ((Date.now() - started) / 1000).toFixed(0);
+        console.log(`${rate}x run ${run + 1}/${runs} done (${s}s)`);
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+
+  // Paired per run: a banner's CPU and heap minus the baselines' of the same run and throttle.
+  const report = { machine, throttles, settleMs: SETTLE_MS, violations: [...violations], failures: [...failures], banners: [] };
+  for (const b of banners) {
+    const row = { id: b.id, name: b.name, version: b.version || '', baseline: !!b.baseline, figures: {}, bytes: {} };
+    for (const { rate } of throttles) {
+      const samples = raw[rate][b.id];
+      const base = raw[rate].baseline;
+      const baseTracker = raw[rate]['baseline-tracker'];
+      const per = (fn) => samples.map((s, i) => {
+        try { return fn(s, i); } catch { return null; }
+      });
+      const ok = (v) => (v && !v.failed ? v : null);
+      row.figures[rate] = {
+        acceptMs: summary(per((s) => ok(s.first).acceptMs)),
+        tbtMs: summary(per((s) => ok(s.first).tbtMs)),
+        cls: summary(per((s) => ok(s.first).cls)),
+        clickToTrackerMs: summary(per((s) => ok(s.first).clickToTrackerMs)),
+        returnTrackerMs: summary(per((s) => ok(s.return).trackerMs)),
+        cpuOverBaselineMs: summary(per((s, i) => ok(s.first).cpuMs - ok(base[i].first).cpuMs)),
+        scriptOverBaselineMs: summary(per((s, i) => ok(s.first).scriptMs - ok(base[i].first).scriptMs)),
+        returnCpuOverBaselineMs: summary(per((s, i) => ok(s.return).cpuMs - ok(baseTracker[i].return).cpuMs)),
+        heapOverBaselineKB: summary(per((s, i) => ok(s.first).heapKB - ok(base[i].first).heapKB)),
+        returnHeapOverBaselineKB: summary(per((s, i) => ok(s.return).heapKB - ok(baseTracker[i].return).heapKB)),
+      };
+      if (b.baseline) {
+        // Baselines: their own absolute figures, for reference.
+        const v = b.id === 'baseline' ? 'first' : 'return';
+        Object.assign(row.figures[rate], {
+          cpuOverBaselineMs: b.id === 'baseline' ? summary(per((s) => ok(s.first).cpuMs)) : null,
+          returnCpuOverBaselineMs: b.id === 'baseline-tracker' ? summary(per((s) => ok(s.return).cpuMs)) : null,
+          heapOverBaselineKB: b.id === 'baseline' ? summary(per((s) => ok(s.first).heapKB)) : null,
+          returnTrackerMs: b.id === 'baseline-tracker' ? summary(per((s) => ok(s.return).trackerMs)) : null,
+          tbtMs: summary(per((s) => ok(s[v]).tbtMs)),
+          cls: summary(per((s) => ok(s[v]).cls)),
+        });
+      }
+    }
+    // Bytes do not depend on throttling: the median over every visit.
+    const all = throttles.flatMap(({ rate }) => raw[rate][b.id]);
+    const firsts = all.map((s) => s.first).filter((v) => v && !v.failed);
+    const returns = all.map((s) => s.return).filter((v) => v && !v.failed);
+    row.bytes = {
+      first: median(firsts.map((v) => v.bytes)),
+      return: median(returns.map((v) => v.bytes)),
+      filesFirst: firsts.length ? Math.max(...firsts.map((v) => v.files.length)) : 0,
+      filesReturn: returns.length ? Math.max(...returns.map((v) => v.files.length)) : 0,
+      wasmOnReturn: returns.some((v) => v.wasm),
+      firstFiles: firsts.length ? firsts[0].files : [],
+      returnFiles: returns.length ? returns[0].files : [],
+    };
+    report.banners.push(row);
+  }
+  report.raw = raw;
+
+  const md = markdown(report);
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, 'latest.json'), JSON.stringify(report, null, 2));
+  writeFileSync(join(RESULTS, 'latest.md'), md + '\n');
+  console.log('\n' + md + '\n');
+  console.log(`results: bench/results/latest.md and latest.json (${((Date.now() - started) / 1000).toFixed(0)}s)`);
+  if (full) updateBenchmarksMd(md);
+  else console.log('BENCHMARKS.md left as it is (only a full run, without --quick or --only, rewrites it)');
+
+  if (report.violations.length || report.failures.length) {
+    console.error('\x1b[31;1mPROBLEMS\x1b[0m');
+    for (const v of report.violations) console.error(`  VIOLATION: ${v}`);
+    for (const f of report.failures) console.error(`  could not measure: ${f}`);
+    process.exitCode = 1;
+  }
+}
+
+const START = '<!-- bench:results:start (written by node bench/run.mjs) -->';
+const END = '<!-- bench:results:end -->';
+function updateBenchmarksMd(md) {
+  const file = join(ROOT, 'BENCHMARKS.md');
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n## Latest results\n\n${START}\n${END}\n`;
+  const a = text.indexOf(START);
+  const b = text.indexOf(END);
+  if (a < 0 || b < a) {
+    console.error('BENCHMARKS.md has no results markers; not rewriting it');
+    return;
+  }
+  writeFileSync(file, text.slice(0, a + START.length) + '\n' + md + '\n' + text.slice(b));
+  console.log('BENCHMARKS.md: results section rewritten');
+}
+
+await main();
