@@ -21,6 +21,7 @@ use crate::texts::{Texts, BUILT_IN_LANGUAGES};
 
 /// The whole configuration of one banner.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Config {
     /// Policy revision. Bump it when the policy changes: every stored decision of an older revision
@@ -72,6 +73,7 @@ pub struct Config {
 
 /// One consent category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Category {
     /// Identifier used in markup (`data-consent="statistics"`) and the record: a simple token
@@ -102,6 +104,7 @@ pub struct Category {
 ///  "ad_personalization"]}, "waitForUpdate": 500, "region": ["DE", "US-CA"]}
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct GoogleConsentMode {
     /// The consent types each category grants, by category id. A type is `granted` when every
@@ -134,6 +137,11 @@ impl Default for GoogleConsentMode {
 
 /// A Google Consent Mode v2 consent type, named as Google names it (`"analytics_storage"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(
+    any(test, feature = "schema"),
+    derive(schemars::JsonSchema),
+    schemars(transform = allow_names(CONSENT_TYPES))
+)]
 #[serde(rename_all = "snake_case", try_from = "String")]
 pub enum ConsentType {
     /// `ad_storage`: cookies for advertising.
@@ -181,6 +189,7 @@ impl ConsentType {
 
 /// The optional cookie copy of the decision, for server-side use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct CookieMirror {
     /// Cookie name. Default `"consent"`.
@@ -209,6 +218,7 @@ impl Default for CookieMirror {
 
 /// The `SameSite` attribute of the cookie mirror.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 pub enum SameSite {
     /// Sent on top-level navigations from other sites.
     #[default]
@@ -246,6 +256,11 @@ impl Default for Config {
 
 /// Where the first layer sits on the screen (`layout`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(
+    any(test, feature = "schema"),
+    derive(schemars::JsonSchema),
+    schemars(transform = allow_names(LAYOUTS))
+)]
 #[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Layout {
     /// A full-width bar at the bottom of the window.
@@ -261,6 +276,11 @@ pub enum Layout {
 
 /// The colour scheme of the banner (`theme`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(
+    any(test, feature = "schema"),
+    derive(schemars::JsonSchema),
+    schemars(transform = allow_names(THEMES))
+)]
 #[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Theme {
     /// Light or dark, following the browser's `prefers-color-scheme`.
@@ -274,6 +294,11 @@ pub enum Theme {
 
 /// A side of the window (`floatingButtonPosition`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(
+    any(test, feature = "schema"),
+    derive(schemars::JsonSchema),
+    schemars(transform = allow_names(SIDES))
+)]
 #[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Side {
     /// The left edge.
@@ -295,6 +320,15 @@ const THEMES: &[(&str, Theme)] = &[
     ("dark", Theme::Dark),
 ];
 const SIDES: &[(&str, Side)] = &[("left", Side::Left), ("right", Side::Right)];
+
+/// Lists the allowed names of an enum read through `TryFrom<String>` in its JSON Schema.
+#[cfg(any(test, feature = "schema"))]
+fn allow_names<T>(names: &'static [(&'static str, T)]) -> impl FnMut(&mut schemars::Schema) {
+    move |schema| {
+        let names: Vec<&str> = names.iter().map(|(name, _)| *name).collect();
+        schema.insert("enum".into(), serde_json::json!(names));
+    }
+}
 
 /// The value named `value` in `names`, or a message naming `field` and the allowed values.
 fn one_of<T: Copy>(field: &str, value: &str, names: &[(&str, T)]) -> Result<T, String> {
@@ -426,6 +460,14 @@ fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ConfigError {
 
 /// Largest config text accepted, in bytes.
 pub const MAX_CONFIG_BYTES: usize = 256 * 1024;
+
+/// The JSON Schema of the config, generated from these types (shipped as
+/// `consent-banner.schema.json`, so editors can check a config). Feature `schema`.
+#[cfg(any(test, feature = "schema"))]
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Config);
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}
 
 impl Config {
     /// Parses and validates a JSON config. Empty or whitespace-only text means the defaults.
@@ -978,5 +1020,32 @@ mod tests {
             error_of(r#"{"receiptEndpoint":"javascript:alert(1)"}"#),
             r#"config: receiptEndpoint: "javascript:alert(1)" is not an http(s) or relative URL"#
         );
+    }
+
+    /// `UPDATE_SCHEMA=1 cargo test` rewrites the file after a change of the config's types.
+    #[test]
+    fn shipped_json_schema_matches_the_rust_types() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/www/consent-banner.schema.json"
+        );
+        let generated = json_schema();
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            std::fs::write(path, &generated).unwrap();
+        }
+        let shipped = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            shipped == generated,
+            "www/consent-banner.schema.json is stale: run UPDATE_SCHEMA=1 cargo test --lib config"
+        );
+        let schema: serde_json::Value = serde_json::from_str(&generated).unwrap();
+        let properties = &schema["properties"];
+        assert_eq!(properties["revision"]["default"], 1);
+        assert_eq!(
+            schema["additionalProperties"], false,
+            "unknown fields are errors"
+        );
+        assert!(properties["googleConsentMode"].is_object());
+        assert!(properties["receiptEndpoint"].is_object());
     }
 }
