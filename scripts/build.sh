@@ -23,11 +23,21 @@ terser() { node_modules/.bin/terser "$@" --compress passes=2 --mangle --comments
 terser --module target/bindgen/consent-banner-ui.js -o "$out/consent-banner-ui.js"
 terser www/consent-banner.js -o "$out/consent-banner.js"
 cp LICENSE* "$out/" 2>/dev/null || true
+cp www/consent-banner.schema.json "$out/"
 
 # Swap in one step, so a test or server reading dist/ never sees it half-built.
 rm -rf target/dist-old
 [ -d dist ] && mv dist target/dist-old
 mv "$out" dist
 rm -rf target/dist-old
+
+# Subresource Integrity for the snippet (sha384, base64), as README "Five minutes" uses it.
+node -e '
+  const { createHash } = require("node:crypto"), { readFileSync } = require("node:fs");
+  const sri = (f) => "sha384-" + createHash("sha384").update(readFileSync("dist/" + f)).digest("base64");
+  for (const f of ["consent-banner.js", "consent-banner-ui.js", "consent-banner-ui_bg.wasm"]) console.log(`  ${f.padEnd(28)}${sri(f)}`);
+  console.log("\nsnippet (adjust the path to where dist/ is served):");
+  console.log(`  <script src="/consent-banner/consent-banner.js" integrity="${sri("consent-banner.js")}" crossorigin="anonymous"></script>\n`);
+' | sed '1i subresource integrity (dist/)'
 
 node scripts/size-report.mjs dist
