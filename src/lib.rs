@@ -34,8 +34,11 @@
 //! }
 //! ```
 //!
-//! The pure modules ([`config`], [`texts`], [`record`], [`consent`], [`events`], [`richtext`])
-//! import no web crate and are tested natively; [`storage`], [`dom`] and [`ui`] are the browser edge.
+//! A whole app, with its build commands, is in `examples/yew-app/`.
+//!
+//! The pure modules ([`config`], [`texts`], [`record`], [`consent`], [`events`], [`richtext`],
+//! [`gpc`], [`receipt`]) import no web crate and are tested natively; [`storage`], [`dom`] and
+//! [`ui`] are the browser edge.
 #![deny(missing_docs)]
 
 pub mod config;
