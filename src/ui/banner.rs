@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::{CategoryRow, FirstLayer, Preferences, ReopenButton};
+use super::{focus, CategoryRow, FirstLayer, Preferences, ReopenButton};
 use crate::config::Config;
 use crate::consent::{accepted, changed, decide, Action};
 use crate::cookies;
@@ -81,6 +81,15 @@ pub struct ConsentBannerProps {
     pub commands: Commands,
 }
 
+/// Where focus goes after the next render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FocusAfter {
+    /// Back to the element focused before the preferences opened, else its replacement.
+    Return,
+    /// The focused element is gone: to the first layer's Preferences button or the reopen button.
+    Replacement,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum View {
     FirstLayer,
@@ -144,15 +153,53 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
         }
     });
     let rerender = use_force_update();
+    let root = use_node_ref();
+    // Focus: the element focused before the preferences opened, and what to do after a render.
+    // (At mount too: the loader may mount straight into the preferences from a page link.)
+    let focus_before = use_mut_ref(focus::active_element);
+    let focus_after = use_mut_ref(|| None::<FocusAfter>);
+    {
+        let root = root.clone();
+        let focus_before = focus_before.clone();
+        let focus_after = focus_after.clone();
+        use_effect(move || {
+            let plan = focus_after.borrow_mut().take();
+            let Some(root) = root.cast::<web_sys::Element>() else {
+                return;
+            };
+            let returned = plan == Some(FocusAfter::Return)
+                && focus_before
+                    .borrow_mut()
+                    .take()
+                    .is_some_and(|element| focus::refocus(&element));
+            if plan.is_some() && !returned {
+                // The element is gone (it was in the banner): its counterpart, else the reopen button.
+                dom::focus_first(&root, "[data-action=preferences], [data-action=reopen]");
+            }
+        });
+    }
 
-    // Every change of view goes through here, so show/hide events stay exact.
+    // Every change of view goes through here, so show/hide events and focus stay exact.
     let set_view = {
         let model = model.clone();
         let rerender = rerender.clone();
+        let root = root.clone();
         Rc::new(move |view: View| {
             let before = std::mem::replace(&mut model.borrow_mut().view, view);
             if before == view {
                 return;
+            }
+            let active = focus::active_element();
+            if view == View::Preferences {
+                *focus_before.borrow_mut() = active;
+            } else if before == View::Preferences {
+                *focus_after.borrow_mut() = Some(FocusAfter::Return);
+            } else if root
+                .cast::<web_sys::Element>()
+                .is_some_and(|root| root.contains(active.as_ref().map(|a| a.as_ref())))
+            {
+                // The focused button disappears with the first layer.
+                *focus_after.borrow_mut() = Some(FocusAfter::Replacement);
             }
             match (before == View::Closed, view == View::Closed) {
                 (true, false) => dom::dispatch(events::SHOW, "{}"),
@@ -328,17 +375,19 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
     );
     let dir = if texts.rtl { "rtl" } else { "ltr" };
     html! {
-        <div class="cb" lang={texts.language.clone()} {dir}>
+        <div class="cb" lang={texts.language.clone()} {dir} data-theme={config.theme.name()} ref={root}>
             { match model.view {
                 View::FirstLayer => html! {
                     <FirstLayer texts={texts.clone()} policy_url={config.policy_url.clone()} gpc={gpc_notice}
+                        layout={config.layout} blocking={config.blocking}
                         {on_accept} {on_reject} on_preferences={open_preferences} />
                 },
                 View::Preferences => html! {
                     <Preferences texts={texts.clone()} {rows} {on_save} {on_accept} {on_reject} {on_close} />
                 },
                 View::Closed if config.floating_button && model.record.is_some() => html! {
-                    <ReopenButton label={texts.reopen.clone()} on_open={open_preferences} />
+                    <ReopenButton label={texts.reopen.clone()} side={config.floating_button_position}
+                        on_open={open_preferences} />
                 },
                 View::Closed => html! {},
             } }

@@ -1,6 +1,7 @@
 use yew::prelude::*;
 
-use super::Summary;
+use super::{focus, Summary};
+use crate::config::Layout;
 use crate::texts::ResolvedTexts;
 
 /// Props of [`FirstLayer`].
@@ -13,6 +14,12 @@ pub struct FirstLayerProps {
     /// Show the note that the browser's Global Privacy Control signal was honoured.
     #[prop_or_default]
     pub gpc: bool,
+    /// Where it sits on the screen.
+    #[prop_or_default]
+    pub layout: Layout,
+    /// A modal dialog that keeps the page inert, instead of a non-modal region.
+    #[prop_or_default]
+    pub blocking: bool,
     /// Accept all was pressed.
     pub on_accept: Callback<()>,
     /// Decline all was pressed.
@@ -22,14 +29,67 @@ pub struct FirstLayerProps {
 }
 
 /// The first layer: the policy summary, a link to the full policy, and three buttons of equal
-/// weight. Non-modal: a labelled region that leaves the page usable.
+/// weight. Non-modal by default: a labelled region that leaves the page usable, and that moves out
+/// of the way when the page's focused element would be under it. Blocking: a modal dialog.
 #[component]
 pub fn FirstLayer(props: &FirstLayerProps) -> Html {
     let texts = &props.texts;
+    let node = use_node_ref();
+    let default_edge = match props.layout {
+        Layout::Top => "top",
+        Layout::Center => "center",
+        Layout::Bottom | Layout::Corner => "bottom",
+    };
+    let edge = use_state(|| default_edge);
+    {
+        let node = node.clone();
+        let edge = edge.clone();
+        use_effect_with(props.blocking, move |blocking| {
+            use wasm_bindgen::{closure::Closure, JsCast};
+            let document = web_sys::window().and_then(|w| w.document());
+            let mut listener = None;
+            if *blocking {
+                focus::open_modal(&node, "#cb-title");
+            } else if let Some(document) = &document {
+                let closure = Closure::<dyn Fn(web_sys::FocusEvent)>::new(
+                    move |event: web_sys::FocusEvent| {
+                        let target = event
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                        let (node, edge) = (node.clone(), edge.clone());
+                        // After the browser's own scrolling of the focused element into view.
+                        yew::platform::spawn_local(async move {
+                            yew::platform::time::sleep(std::time::Duration::ZERO).await;
+                            let banner = node.cast::<web_sys::Element>();
+                            if let (Some(banner), Some(target)) = (banner, target) {
+                                if let Some(to) = focus::make_room(&banner, &target, true) {
+                                    // Moved: scroll again once it is drawn at the other edge.
+                                    edge.set(to);
+                                    yew::platform::time::sleep(std::time::Duration::ZERO).await;
+                                    focus::make_room(&banner, &target, false);
+                                }
+                            }
+                        });
+                    },
+                );
+                let _ = document
+                    .add_event_listener_with_callback("focusin", closure.as_ref().unchecked_ref());
+                listener = Some(closure);
+            }
+            move || {
+                if let (Some(document), Some(closure)) = (document, listener) {
+                    let _ = document.remove_event_listener_with_callback(
+                        "focusin",
+                        closure.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
     let click = |callback: &Callback<()>| callback.reform(|_: MouseEvent| ());
-    html! {
-        <section class="banner" role="region" aria-labelledby="cb-title">
-            <h2 id="cb-title" class="title">{texts.title.clone()}</h2>
+    let content = html! {
+        <>
+            <h2 id="cb-title" class="title" tabindex="-1">{texts.title.clone()}</h2>
             <div class="summary"><Summary text={texts.summary.clone()} /></div>
             if props.gpc {
                 <p class="gpc" role="note">{texts.gpc_notice.clone()}</p>
@@ -48,6 +108,39 @@ pub fn FirstLayer(props: &FirstLayerProps) -> Html {
                     {texts.preferences.clone()}
                 </button>
             </div>
-        </section>
+        </>
+    };
+    let class = classes!("banner", props.layout.name());
+    if props.blocking {
+        // The user must decide: Escape does not close it, and a forced close reopens it.
+        let onkeydown = {
+            let node = node.clone();
+            Callback::from(move |event: KeyboardEvent| match event.key().as_str() {
+                "Escape" => event.prevent_default(),
+                "Tab" => focus::trap_tab(&node, &event),
+                _ => {}
+            })
+        };
+        let oncancel = Callback::from(|event: Event| event.prevent_default());
+        let onclose = {
+            let node = node.clone();
+            Callback::from(move |_: Event| {
+                if node.get().is_some_and(|n| n.is_connected()) {
+                    focus::open_modal(&node, "#cb-title");
+                }
+            })
+        };
+        html! {
+            <dialog {class} data-edge={*edge} role="dialog" aria-modal="true" aria-labelledby="cb-title"
+                ref={node} {onkeydown} {oncancel} {onclose}>
+                {content}
+            </dialog>
+        }
+    } else {
+        html! {
+            <section {class} data-edge={*edge} role="region" aria-labelledby="cb-title" ref={node}>
+                {content}
+            </section>
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 mod banner;
 mod first_layer;
+mod focus;
 mod preferences;
 mod reopen;
 mod summary;

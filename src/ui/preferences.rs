@@ -3,6 +3,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::focus;
 use crate::texts::ResolvedTexts;
 
 /// One category as shown in the preferences.
@@ -37,8 +38,9 @@ pub struct PreferencesProps {
     pub on_close: Callback<()>,
 }
 
-/// The preferences: a modal dialog with one switch per category. Required categories show as
-/// always on and cannot be operated. Tab is trapped inside; Escape closes.
+/// The preferences: a modal dialog (the page is inert behind it) with one switch per category.
+/// Focus moves to its heading on open; Tab is trapped inside; Escape closes. Required categories
+/// show as always on and cannot be operated.
 #[component]
 pub fn Preferences(props: &PreferencesProps) -> Html {
     let draft = use_state(|| {
@@ -49,6 +51,10 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
             .collect::<BTreeMap<_, _>>()
     });
     let dialog = use_node_ref();
+    {
+        let dialog = dialog.clone();
+        use_effect_with((), move |_| focus::open_modal(&dialog, "#cb-prefs-title"));
+    }
     let texts = &props.texts;
 
     let onkeydown = {
@@ -59,10 +65,14 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
                 event.prevent_default();
                 on_close.emit(());
             }
-            "Tab" => trap_tab(&dialog, &event),
+            "Tab" => focus::trap_tab(&dialog, &event),
             _ => {}
         })
     };
+    // The browser's own close request (Escape on some platforms) closes it the same way.
+    let oncancel = props
+        .on_close
+        .reform(|event: Event| event.prevent_default());
     let save = {
         let draft = draft.clone();
         props.on_save.reform(move |_: MouseEvent| (*draft).clone())
@@ -78,80 +88,45 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
         })
     };
     html! {
-        <div class="backdrop">
-            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="cb-prefs-title"
-                ref={dialog} {onkeydown}>
-                <div class="dialog-head">
-                    <h2 id="cb-prefs-title" class="title">{texts.preferences_title.clone()}</h2>
-                    <button type="button" class="close" data-action="close" aria-label={texts.close.clone()}
-                        onclick={props.on_close.reform(|_: MouseEvent| ())}>{"×"}</button>
-                </div>
-                <ul class="categories">
-                    { for props.rows.iter().map(|row| {
-                        let input_id = format!("cb-cat-{}", row.id);
-                        let desc_id = format!("cb-desc-{}", row.id);
-                        let on = row.required || draft.get(&row.id).copied().unwrap_or(false);
-                        html! {
-                            <li class="category" data-category={row.id.clone()}>
-                                <div class="category-head">
-                                    <label for={input_id.clone()}>{row.label.clone()}</label>
-                                    if row.required {
-                                        <span class="always-on">{texts.always_on.clone()}</span>
-                                    }
-                                    <input type="checkbox" role="switch" class="switch" id={input_id}
-                                        aria-describedby={desc_id.clone()} checked={on} disabled={row.required}
-                                        onchange={toggle(row.id.clone())} />
-                                </div>
-                                <p id={desc_id} class="description">{row.description.clone()}</p>
-                            </li>
-                        }
-                    }) }
-                </ul>
-                <div class="actions">
-                    <button type="button" class="btn" data-action="save" onclick={save}>{texts.save.clone()}</button>
-                    <button type="button" class="btn" data-action="accept"
-                        onclick={props.on_accept.reform(|_: MouseEvent| ())}>{texts.accept_all.clone()}</button>
-                    <button type="button" class="btn" data-action="reject"
-                        onclick={props.on_reject.reform(|_: MouseEvent| ())}>{texts.reject_all.clone()}</button>
-                </div>
+        <dialog class="dialog" role="dialog" aria-modal="true" aria-labelledby="cb-prefs-title"
+            ref={dialog} {onkeydown} {oncancel}>
+            <div class="dialog-head">
+                <h2 id="cb-prefs-title" class="title" tabindex="-1">{texts.preferences_title.clone()}</h2>
+                <button type="button" class="close" data-action="close" aria-label={texts.close.clone()}
+                    onclick={props.on_close.reform(|_: MouseEvent| ())}>
+                    <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
+                        <path d="M3 3l10 10M13 3L3 13" stroke="currentColor" stroke-width="2" />
+                    </svg>
+                </button>
             </div>
-        </div>
-    }
-}
-
-/// Keeps Tab and Shift+Tab inside the dialog.
-fn trap_tab(dialog: &NodeRef, event: &KeyboardEvent) {
-    use wasm_bindgen::JsCast;
-    let Some(dialog) = dialog.cast::<web_sys::Element>() else {
-        return;
-    };
-    let Ok(list) =
-        dialog.query_selector_all("button:not([disabled]), input:not([disabled]), a[href]")
-    else {
-        return;
-    };
-    let focusable: Vec<web_sys::HtmlElement> = (0..list.length())
-        .filter_map(|i| list.item(i)?.dyn_into().ok())
-        .collect();
-    let (Some(first), Some(last)) = (focusable.first(), focusable.last()) else {
-        return;
-    };
-    let active = dialog
-        .get_root_node()
-        .dyn_into::<web_sys::ShadowRoot>()
-        .ok()
-        .and_then(|root| root.active_element())
-        .or_else(|| web_sys::window()?.document()?.active_element());
-    let at = |element: &web_sys::HtmlElement| {
-        active
-            .as_ref()
-            .is_some_and(|a| a == AsRef::<web_sys::Element>::as_ref(element))
-    };
-    if event.shift_key() && at(first) {
-        event.prevent_default();
-        let _ = last.focus();
-    } else if !event.shift_key() && at(last) {
-        event.prevent_default();
-        let _ = first.focus();
+            <ul class="categories">
+                { for props.rows.iter().map(|row| {
+                    let input_id = format!("cb-cat-{}", row.id);
+                    let desc_id = format!("cb-desc-{}", row.id);
+                    let on = row.required || draft.get(&row.id).copied().unwrap_or(false);
+                    html! {
+                        <li class="category" data-category={row.id.clone()}>
+                            <div class="category-head">
+                                <label for={input_id.clone()}>{row.label.clone()}</label>
+                                if row.required {
+                                    <span class="always-on">{texts.always_on.clone()}</span>
+                                }
+                                <input type="checkbox" role="switch" class="switch" id={input_id}
+                                    aria-describedby={desc_id.clone()} checked={on} disabled={row.required}
+                                    onchange={toggle(row.id.clone())} />
+                            </div>
+                            <p id={desc_id} class="description">{row.description.clone()}</p>
+                        </li>
+                    }
+                }) }
+            </ul>
+            <div class="actions">
+                <button type="button" class="btn" data-action="save" onclick={save}>{texts.save.clone()}</button>
+                <button type="button" class="btn" data-action="accept"
+                    onclick={props.on_accept.reform(|_: MouseEvent| ())}>{texts.accept_all.clone()}</button>
+                <button type="button" class="btn" data-action="reject"
+                    onclick={props.on_reject.reform(|_: MouseEvent| ())}>{texts.reject_all.clone()}</button>
+            </div>
+        </dialog>
     }
 }
