@@ -153,12 +153,20 @@ pub fn check_config(config_json: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Reports the first panic as `consent:error` (kind `panic`; the loader then stops activating).
+/// Set through Yew, which otherwise replaces any hook with its own when it renders. With
+/// `panic = "abort"` the hook runs, then the wasm traps; later panics of the dead instance are
+/// not reported again.
 fn install_panic_hook() {
+    use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Once;
     static ONCE: Once = Once::new();
+    static REPORTED: AtomicBool = AtomicBool::new(false);
     ONCE.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
-            dom::report_error("panic", format!("internal error: {info}"));
+        yew::set_custom_panic_hook(Box::new(|info| {
+            if !REPORTED.swap(true, Ordering::Relaxed) {
+                dom::report_error("panic", format!("internal error: {info}"));
+            }
         }));
     });
 }

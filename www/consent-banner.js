@@ -24,6 +24,8 @@
 
   var script = d.currentScript;
   var base = script && script.src ? script.src.replace(/[^/]*([?#].*)?$/, '') : '';
+  // The UI must load within this many ms (data-timeout), else the loader fails closed.
+  var timeout = script && +script.getAttribute('data-timeout') || 15e3;
   var queue = Array.isArray(existing) ? existing : [];
   var failed = false;
   var ui = null;
@@ -169,7 +171,8 @@
   // Runs one gated element; the promise settles when an external script has loaded or failed,
   // so the next one starts only then (document order).
   function run(el) {
-    if (failed || !el.parentNode) return;
+    // Checked again when its turn comes: a decline in the same task (two clicks) wins.
+    if (failed || !el.parentNode || !allowed(el.getAttribute('data-consent'))) return void done.delete(el);
     if (el.tagName === 'TEMPLATE') {
       var fragment = d.importNode(el.content, true);
       var scripts = Array.prototype.slice.call(fragment.querySelectorAll('script'));
@@ -212,21 +215,26 @@
   // --- the UI (wasm), imported only when needed ---
   function loadUi(view) {
     if (!ui) {
+      var file = 'consent-banner-ui.js';
       if (typeof WebAssembly !== 'object') {
         ui = Promise.reject(new Error('WebAssembly is not available in this browser'));
       } else {
-        ui = import(base + 'consent-banner-ui.js').then(function (m) {
-          return m.default({ module_or_path: base + 'consent-banner-ui_bg.wasm' }).then(function () {
-            return whenBody().then(function () { return m.mount(configText, view); });
-          });
+        ui = Promise.race([import(base + file).then(function (m) {
+          file = 'consent-banner-ui_bg.wasm';
+          return m.default({ module_or_path: base + file }).then(function () { return m; });
+        }), new Promise(function (_, no) {
+          setTimeout(no, timeout, new Error('timed out after ' + timeout + ' ms'));
+        })]).then(function (m) {
+          return whenBody().then(function () { return m.mount(configText, view); });
         });
       }
       ui.catch(function (e) {
+        if (failed) return; // a panic was already reported
         var text = String((e && e.message) || e);
         if (/Content.Security.Policy|wasm-unsafe-eval/i.test(text)) {
           text = "WebAssembly was blocked by the Content Security Policy: add 'wasm-unsafe-eval' to script-src (" + text + ')';
         }
-        fail(/^config:/.test(text) ? 'config' : 'load', /^config:/.test(text) ? text : 'could not load the banner: ' + text);
+        fail(/^config:/.test(text) ? 'config' : 'load', /^config:/.test(text) ? text : 'could not load the banner (' + file + '): ' + text);
       });
     }
     return ui;
@@ -241,7 +249,7 @@
 
   function command(method, view) {
     return function (arg) {
-      return loadUi(view || 'closed').then(function (u) {
+      return failed ? Promise.reject(new Error('consent-banner failed; see the console')) : loadUi(view || 'closed').then(function (u) {
         return u[method](arg === undefined ? undefined : JSON.stringify(arg));
       });
     };
@@ -300,7 +308,12 @@
     }
   });
   w.addEventListener(PREFIX + 'error', function (e) {
-    if (e.detail && e.detail.kind === 'panic') failed = true;
+    if (e.detail && e.detail.kind === 'panic') {
+      failed = true;
+      d.querySelectorAll('consent-banner').forEach(function (h) { h.remove(); });
+      // The trap that follows the reported panic is the same error: not a second console line.
+      w.addEventListener('error', function (x) { if (x.error instanceof WebAssembly.RuntimeError) x.preventDefault(); });
+    }
   });
   w.addEventListener('storage', function (e) {
     if (failed || e.key !== config.storageKey) return;
@@ -358,7 +371,10 @@
     }
   };
   w[NAME] = api;
-  queue.forEach(api.push);
+  queue.forEach(function (call) {
+    var p = api.push(call);
+    if (p && p.catch) p.catch(function () {});
+  });
 
   // consent:ready once the page's own listeners had a chance to subscribe.
   var ready = function () {
