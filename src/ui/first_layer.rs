@@ -58,15 +58,15 @@ pub fn FirstLayer(props: &FirstLayerProps) -> Html {
                             .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
                         let (node, edge) = (node.clone(), edge.clone());
                         // After the browser's own scrolling of the focused element into view.
-                        yew::platform::spawn_local(async move {
-                            yew::platform::time::sleep(std::time::Duration::ZERO).await;
+                        focus::later(move || {
                             let banner = node.cast::<web_sys::Element>();
                             if let (Some(banner), Some(target)) = (banner, target) {
                                 if let Some(to) = focus::make_room(&banner, &target, true) {
                                     // Moved: scroll again once it is drawn at the other edge.
                                     edge.set(to);
-                                    yew::platform::time::sleep(std::time::Duration::ZERO).await;
-                                    focus::make_room(&banner, &target, false);
+                                    focus::later(move || {
+                                        focus::make_room(&banner, &target, false);
+                                    });
                                 }
                             }
                         });
@@ -110,7 +110,7 @@ pub fn FirstLayer(props: &FirstLayerProps) -> Html {
             </div>
         </>
     };
-    let class = classes!("banner", props.layout.name());
+    let class = format!("banner {}", props.layout.name());
     if props.blocking {
         // The user must decide: Escape does not close it, and a forced close reopens it.
         let onkeydown = {
