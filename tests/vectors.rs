@@ -19,9 +19,17 @@ fn every_record_vector_reads_as_specified() {
         let name = case["name"].as_str().unwrap_or("?");
         let stored = Stored::parse(case["stored"].as_str());
         let record = stored.valid_record(&config, now);
-        assert_eq!(record.is_some(), case["valid"].as_bool().unwrap(), "{name}: {stored:?}");
-        let expected: Vec<&str> =
-            case["accepted"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        assert_eq!(
+            record.is_some(),
+            case["valid"].as_bool().unwrap(),
+            "{name}: {stored:?}"
+        );
+        let expected: Vec<&str> = case["accepted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
         let got: Vec<String> = accepted(&config, record, now).into_iter().collect();
         assert_eq!(got, expected, "{name}");
     }
@@ -40,21 +48,36 @@ fn loader_defaults_match_the_rust_defaults() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["id"].as_str().unwrap().to_string(), c["required"].as_bool().unwrap()))
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["required"].as_bool().unwrap(),
+            )
+        })
         .collect();
-    let expected: Vec<(String, bool)> =
-        config.categories.iter().map(|c| (c.id.clone(), c.required)).collect();
+    let expected: Vec<(String, bool)> = config
+        .categories
+        .iter()
+        .map(|c| (c.id.clone(), c.required))
+        .collect();
     assert_eq!(categories, expected);
 }
 
 #[test]
 fn loader_record_constants_match_the_rust_constants() {
-    use consent_banner::record::{CLOCK_SKEW_MS, FORMAT_VERSION, MAX_LIFETIME_MS, MAX_RECORD_BYTES};
+    use consent_banner::record::{
+        CLOCK_SKEW_MS, FORMAT_VERSION, MAX_LIFETIME_MS, MAX_RECORD_BYTES,
+    };
     let loader = std::fs::read_to_string("www/consent-banner.js").expect("loader");
     let value = |name: &str| -> f64 {
-        let line = loader.lines().find(|l| l.trim_start().starts_with(&format!("var {name} ="))).expect(name);
+        let line = loader
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("var {name} =")))
+            .expect(name);
         let expr = line.split('=').nth(1).unwrap().trim().trim_end_matches(';');
-        expr.split('*').map(|n| n.trim().parse::<f64>().expect(expr)).product()
+        expr.split('*')
+            .map(|n| n.trim().parse::<f64>().expect(expr))
+            .product()
     };
     assert_eq!(value("FORMAT"), f64::from(FORMAT_VERSION));
     assert_eq!(value("MAX_RECORD"), MAX_RECORD_BYTES as f64);
