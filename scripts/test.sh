@@ -49,6 +49,7 @@ stage build        bash scripts/build.sh
 stage budget       node bench/check-budget.mjs
 stage browser      wasm_test
 stage e2e          node --test --test-concurrency=1 tests/e2e/
+stage fuzz         bash scripts/fuzz.sh 20
 
 echo
 printf '%s\n' "${report[@]}"

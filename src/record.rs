@@ -134,9 +134,9 @@ impl Stored {
 
 impl ConsentRecord {
     /// The validity rule, shared with the loader: known version, current revision, not expired,
-    /// times that are plausible (ordered, not in the future beyond [`CLOCK_SKEW_MS`], lifetime at
-    /// most [`MAX_LIFETIME_MS`]), an id of at most [`MAX_ID_LEN`] characters, and a decision for
-    /// every non-required category of the config.
+    /// times that are plausible (given <= updated <= expires, not in the future beyond
+    /// [`CLOCK_SKEW_MS`], lifetime at most [`MAX_LIFETIME_MS`]), an id of at most [`MAX_ID_LEN`]
+    /// characters, and a decision for every non-required category of the config.
     pub fn is_valid_at(&self, now: u64, config: &Config) -> bool {
         self.v == FORMAT_VERSION
             && self.revision == config.revision
@@ -144,7 +144,10 @@ impl ConsentRecord {
             && self.given <= self.updated
             && self.updated <= now.saturating_add(CLOCK_SKEW_MS)
             && now < self.expires
-            && self.expires - self.updated <= MAX_LIFETIME_MS
+            && self
+                .expires
+                .checked_sub(self.updated)
+                .is_some_and(|life| life <= MAX_LIFETIME_MS)
             && !self.id.is_empty()
             && self.id.chars().count() <= MAX_ID_LEN
             && config

@@ -117,7 +117,7 @@
     var cats = r.categories;
     if (r.v !== FORMAT || r.revision !== config.revision) return false;
     if (!isTime(r.given) || !isTime(r.updated) || !isTime(r.expires)) return false;
-    if (r.given > r.updated || r.updated > now + SKEW || now >= r.expires || r.expires - r.updated > MAX_LIFE) return false;
+    if (r.given > r.updated || r.updated > now + SKEW || now >= r.expires || r.updated > r.expires || r.expires - r.updated > MAX_LIFE) return false;
     if (typeof r.id !== 'string' || !r.id || Array.from(r.id).length > 64) return false;
     if (SOURCES.indexOf(r.source) < 0) return false;
     if (!cats || typeof cats !== 'object' || Array.isArray(cats)) return false;
