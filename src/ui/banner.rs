@@ -47,13 +47,26 @@ pub enum Command {
 
 /// A handle to send [`Command`]s to a mounted [`ConsentBanner`]. Clones share the same banner.
 #[derive(Clone, Default)]
-pub struct Commands(Rc<RefCell<Option<Callback<Command>>>>);
+pub struct Commands(
+    Rc<RefCell<Option<Callback<Command>>>>,
+    Rc<RefCell<Vec<Command>>>,
+);
 
 impl Commands {
-    /// Sends a command; ignored until the banner has mounted.
+    /// Sends a command; kept in order until the banner has mounted (its first render is
+    /// scheduled after `mount` returns, and an API call can come in between), then run.
     pub fn send(&self, command: Command) {
         let callback = self.0.borrow().clone();
-        if let Some(callback) = callback {
+        match callback {
+            Some(callback) => callback.emit(command),
+            None => self.1.borrow_mut().push(command),
+        }
+    }
+
+    fn connect(&self, callback: Callback<Command>) {
+        *self.0.borrow_mut() = Some(callback.clone());
+        let pending = std::mem::take(&mut *self.1.borrow_mut());
+        for command in pending {
             callback.emit(command);
         }
     }
@@ -281,7 +294,7 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
             if model.borrow().view != View::Closed {
                 dom::dispatch(events::SHOW, "{}");
             }
-            *commands.0.borrow_mut() = Some(Callback::from(move |command| match command {
+            commands.connect(Callback::from(move |command| match command {
                 Command::Show => set_view(View::FirstLayer),
                 Command::ShowPreferences => set_view(View::Preferences),
                 Command::Hide => set_view(View::Closed),
@@ -406,5 +419,29 @@ fn apply_cookies(config: &Config, record: &ConsentRecord, now: u64) {
     let present = cookies::names(&dom::cookie_header());
     for deletion in cookies::deletions(config, record, &present, &host, &path) {
         dom::set_cookie(&deletion);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_sent_before_the_banner_connects_run_in_order_once_it_does() {
+        let commands = Commands::default();
+        commands.send(Command::Decide(Action::AcceptAll));
+        commands.send(Command::Decide(Action::RejectAll));
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let log = seen.clone();
+        commands.connect(Callback::from(move |c| log.borrow_mut().push(c)));
+        commands.send(Command::Hide);
+        assert_eq!(
+            *seen.borrow(),
+            [
+                Command::Decide(Action::AcceptAll),
+                Command::Decide(Action::RejectAll),
+                Command::Hide
+            ]
+        );
     }
 }
