@@ -19,7 +19,7 @@ node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-t
   --enable-sign-ext --enable-reference-types --enable-mutable-globals \
   target/bindgen/consent-banner-ui_bg.wasm -o "$out/consent-banner-ui_bg.wasm"
 
-terser() { node_modules/.bin/terser "$@" --compress passes=2 --mangle --comments '/^!/'; }
+terser() { node_modules/.bin/terser "$@" --ecma 2020 --compress passes=3 --mangle --comments '/^!/'; }
 terser --module target/bindgen/consent-banner-ui.js -o "$out/consent-banner-ui.js"
 terser www/consent-banner.js -o "$out/consent-banner.js"
 cp LICENSE* "$out/" 2>/dev/null || true

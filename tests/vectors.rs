@@ -51,7 +51,7 @@ fn loader_defaults_match_the_rust_defaults() {
         .map(|c| {
             (
                 c["id"].as_str().unwrap().to_string(),
-                c["required"].as_bool().unwrap(),
+                c["required"].as_bool().unwrap_or(false),
             )
         })
         .collect();

@@ -163,7 +163,7 @@ test('including the script twice is a no-op with one warning', async () => {
   await banner(session.page).waitFor();
   await session.page.waitForTimeout(300);
   assert.equal(await session.page.locator('consent-banner').count(), 1);
-  assert.deepEqual(warnings.filter((w) => w.includes('consent-banner')), ['consent-banner: included twice; the second copy does nothing']);
+  assert.deepEqual(warnings.filter((w) => w.includes('consent-banner')), ['consent-banner: loaded twice; this copy does nothing']);
   await session.context.close();
 });
 
