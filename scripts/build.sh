@@ -6,8 +6,13 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # One build at a time (parallel test runs share target/ and dist/).
 mkdir -p target && exec 9>target/.build.lock && flock 9
 
+# Panic locations name source files: short, machine-independent paths instead of this machine's.
+remap="--remap-path-prefix=$PWD=cb"
+for registry in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
+  remap="$remap --remap-path-prefix=${registry%/}=r"
+done
 # cargo build of a cdylib+rlib crate skips LTO; cargo rustc with --crate-type cdylib does not.
-cargo rustc -q --lib --release --target wasm32-unknown-unknown --crate-type cdylib
+RUSTFLAGS="$remap" cargo rustc -q --lib --release --target wasm32-unknown-unknown --crate-type cdylib
 out=target/dist-staging
 rm -rf "$out" target/bindgen && mkdir -p "$out" target/bindgen
 wasm-bindgen --target web --remove-name-section --remove-producers-section --no-typescript \

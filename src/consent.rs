@@ -24,12 +24,30 @@ pub enum Action {
 /// accepts them. Unknown categories in a record never grant anything.
 pub fn accepted(config: &Config, record: Option<&ConsentRecord>, now: u64) -> BTreeSet<String> {
     let valid = record.filter(|r| r.is_valid_at(now, config));
-    config
+    ids(config
         .categories
         .iter()
         .filter(|c| c.required || valid.is_some_and(|r| r.categories.get(&c.id) == Some(&true)))
-        .map(|c| c.id.clone())
-        .collect()
+        .map(|c| c.id.clone()))
+}
+
+/// A decision per category id, built by insertion: `collect()` into a B-tree sorts its input
+/// first, with a stable sort that costs kilobytes of wasm for each element type.
+pub fn decisions(pairs: impl IntoIterator<Item = (String, bool)>) -> BTreeMap<String, bool> {
+    let mut map = BTreeMap::new();
+    for (id, on) in pairs {
+        map.insert(id, on);
+    }
+    map
+}
+
+/// A set of category ids, built by insertion (see [`decisions`]).
+pub fn ids(items: impl IntoIterator<Item = String>) -> BTreeSet<String> {
+    let mut set = BTreeSet::new();
+    for id in items {
+        set.insert(id);
+    }
+    set
 }
 
 /// The record that `action` makes. `previous` counts only when it is valid at `now`; its id and
@@ -43,21 +61,17 @@ pub fn decide(
     source: Source,
 ) -> ConsentRecord {
     let previous = previous.filter(|r| r.is_valid_at(now, config));
-    let categories: BTreeMap<String, bool> = config
-        .categories
-        .iter()
-        .map(|c| {
-            let on = c.required
-                || match action {
-                    Action::AcceptAll => true,
-                    Action::RejectAll => false,
-                    Action::Set(changes) => changes.get(&c.id).copied().unwrap_or_else(|| {
-                        previous.is_some_and(|r| r.categories.get(&c.id) == Some(&true))
-                    }),
-                };
-            (c.id.clone(), on)
-        })
-        .collect();
+    let categories = decisions(config.categories.iter().map(|c| {
+        let on = c.required
+            || match action {
+                Action::AcceptAll => true,
+                Action::RejectAll => false,
+                Action::Set(changes) => changes.get(&c.id).copied().unwrap_or_else(|| {
+                    previous.is_some_and(|r| r.categories.get(&c.id) == Some(&true))
+                }),
+            };
+        (c.id.clone(), on)
+    }));
     let any_optional = config
         .categories
         .iter()

@@ -83,13 +83,10 @@ fn encode(text: &str) -> String {
 
 /// The names in a `document.cookie` string.
 pub fn names(cookie_header: &str) -> BTreeSet<String> {
-    cookie_header
-        .split(';')
-        .filter_map(|pair| {
-            let name = pair.split('=').next()?.trim();
-            (!name.is_empty()).then(|| name.to_string())
-        })
-        .collect()
+    crate::consent::ids(cookie_header.split(';').filter_map(|pair| {
+        let name = pair.split('=').next()?.trim();
+        (!name.is_empty()).then(|| name.to_string())
+    }))
 }
 
 /// `true` when `name` matches `pattern` (exact, or a prefix when the pattern ends with `*`).
@@ -131,7 +128,8 @@ pub fn deletions(
             domains.push(format!("; Domain=.{}", labels[start..].join(".")));
         }
     }
-    let mut paths: BTreeSet<String> = BTreeSet::from(["/".to_string()]);
+    let mut paths = BTreeSet::new();
+    paths.insert("/".to_string());
     if let Some(mirror) = &config.cookie {
         paths.insert(mirror.path.clone());
     }

@@ -10,7 +10,7 @@ use crate::events::{ErrorDetail, ERROR};
 pub const HOST_TAG: &str = "consent-banner";
 
 /// The styles of the banner, applied inside its shadow root.
-pub const STYLES: &str = include_str!("ui/banner.css");
+pub const STYLES: &str = include_str!(concat!(env!("OUT_DIR"), "/banner.min.css"));
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {

@@ -52,15 +52,10 @@ impl ConsentDetail {
         changed: Vec<String>,
         persisted: bool,
     ) -> ConsentDetail {
-        let categories = config
-            .categories
-            .iter()
-            .map(|c| {
-                let on =
-                    c.required || record.is_some_and(|r| r.categories.get(&c.id) == Some(&true));
-                (c.id.clone(), on)
-            })
-            .collect();
+        let categories = crate::consent::decisions(config.categories.iter().map(|c| {
+            let on = c.required || record.is_some_and(|r| r.categories.get(&c.id) == Some(&true));
+            (c.id.clone(), on)
+        }));
         ConsentDetail {
             decided: record.is_some(),
             categories,

@@ -128,11 +128,12 @@ impl Receipt {
         } else {
             ReceiptAction::Custom
         };
-        let categories = config
-            .categories
-            .iter()
-            .map(|c| (c.id.clone(), c.required || on(&c.id)))
-            .collect();
+        let categories = crate::consent::decisions(
+            config
+                .categories
+                .iter()
+                .map(|c| (c.id.clone(), c.required || on(&c.id))),
+        );
         Receipt::new(
             shown,
             &record.id,
@@ -147,11 +148,8 @@ impl Receipt {
     /// The receipt of a reset: the decision `previous` is forgotten, every optional category is
     /// declined until the user decides again.
     pub fn reset(config: &Config, shown: &Shown, previous: &ConsentRecord, now: u64) -> Receipt {
-        let categories = config
-            .categories
-            .iter()
-            .map(|c| (c.id.clone(), c.required))
-            .collect();
+        let categories =
+            crate::consent::decisions(config.categories.iter().map(|c| (c.id.clone(), c.required)));
         Receipt::new(
             shown,
             &previous.id,
@@ -166,12 +164,13 @@ impl Receipt {
     /// The receipt of the Global Privacy Control signal declining `declined`
     /// ([`crate::gpc::declined`]); `id` is fresh, since nothing is stored.
     pub fn gpc(config: &Config, shown: &Shown, declined: &[String], id: &str, now: u64) -> Receipt {
-        let categories = config
-            .categories
-            .iter()
-            .filter(|c| c.required || declined.contains(&c.id))
-            .map(|c| (c.id.clone(), c.required))
-            .collect();
+        let categories = crate::consent::decisions(
+            config
+                .categories
+                .iter()
+                .filter(|c| c.required || declined.contains(&c.id))
+                .map(|c| (c.id.clone(), c.required)),
+        );
         Receipt::new(
             shown,
             id,

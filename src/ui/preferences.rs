@@ -44,11 +44,12 @@ pub struct PreferencesProps {
 #[component]
 pub fn Preferences(props: &PreferencesProps) -> Html {
     let draft = use_state(|| {
-        props
-            .rows
-            .iter()
-            .map(|row| (row.id.clone(), row.on || row.required))
-            .collect::<BTreeMap<_, _>>()
+        crate::consent::decisions(
+            props
+                .rows
+                .iter()
+                .map(|row| (row.id.clone(), row.on || row.required)),
+        )
     });
     let dialog = use_node_ref();
     {

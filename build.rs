@@ -1,0 +1,43 @@
+//! Minifies `src/ui/banner.css` into `$OUT_DIR/banner.min.css` for `include_str!`: comments and
+//! layout whitespace cost wasm bytes on every first visit and tell the browser nothing.
+
+use std::{env, fs, path::Path};
+
+fn main() {
+    let source = "src/ui/banner.css";
+    println!("cargo:rerun-if-changed={source}");
+    let css = fs::read_to_string(source).unwrap_or_else(|e| panic!("{source}: {e}"));
+    let out = Path::new(&env::var("OUT_DIR").unwrap_or_else(|e| panic!("OUT_DIR: {e}")))
+        .join("banner.min.css");
+    fs::write(&out, minify(&css)).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+}
+
+/// Drops comments, collapses whitespace, and removes it around `{ } ; , >` and after `:` (never
+/// before `:`, where it separates a descendant combinator from a pseudo-class).
+fn minify(css: &str) -> String {
+    let mut text = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        text.push_str(&rest[..start]);
+        rest = rest[start + 2..]
+            .split_once("*/")
+            .map_or("", |(_, after)| after);
+    }
+    text.push_str(rest);
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::with_capacity(collapsed.len());
+    let mut chars = collapsed.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' {
+            let next = chars.peek().copied();
+            let prev = out.chars().last();
+            let tight = |ch: Option<char>| matches!(ch, Some('{' | '}' | ';' | ',' | '>'));
+            // After `:` only: `a :hover` keeps its space, `color: red` loses it.
+            if tight(next) || tight(prev) || prev == Some(':') {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out.replace(";}", "}")
+}
