@@ -161,14 +161,23 @@
 
   // --- the UI (wasm), imported only when needed ---
   const wasm = 'consent-banner-ui_bg.wasm';
-  const init = (m) => m.default({ module_or_path: base + wasm }).then(() => m);
+  const init = (m, response = base + wasm) => m.default({ module_or_path: response }).then(() => m);
 
   const loadUi = (view) => {
     if (ui) return ui;
     let file = 'consent-banner-ui.js';
+    const load = () => {
+      // The wasm downloads (and compiles, streaming) while the glue loads, not after it.
+      const response = fetch(base + wasm);
+      response.catch(() => {}); // reported once, where init awaits it
+      return import(glue).then((m) => {
+        file = wasm;
+        return init(m, response);
+      });
+    };
     ui = typeof WebAssembly != 'object' ? Promise.reject(Error('no WebAssembly in this browser'))
       : Promise.race([
-        import(glue).then((m) => init(m, file = wasm)),
+        load(),
         new Promise((_, no) => setTimeout(no, timeout, Error(`timed out after ${timeout} ms`))),
       ]).then((m) => new Promise((ok) => d.body ? ok() : d.addEventListener('DOMContentLoaded', ok))
         .then(() => m.mount(configText, view)));
