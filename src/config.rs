@@ -176,7 +176,7 @@ const CONSENT_TYPES: &[(&str, ConsentType)] = &[
 impl TryFrom<String> for ConsentType {
     type Error = String;
     fn try_from(value: String) -> Result<Self, String> {
-        one_of("googleConsentMode.map", &value, CONSENT_TYPES)
+        one_of(&value, CONSENT_TYPES)
     }
 }
 
@@ -330,15 +330,16 @@ fn allow_names<T>(names: &'static [(&'static str, T)]) -> impl FnMut(&mut schema
     }
 }
 
-/// The value named `value` in `names`, or a message naming `field` and the allowed values.
-fn one_of<T: Copy>(field: &str, value: &str, names: &[(&str, T)]) -> Result<T, String> {
+/// The value named `value` in `names`, or a message naming the allowed values (the parser adds
+/// the field's path).
+fn one_of<T: Copy>(value: &str, names: &[(&str, T)]) -> Result<T, String> {
     names
         .iter()
         .find(|(name, _)| *name == value)
         .map(|(_, v)| *v)
         .ok_or_else(|| {
             let allowed: Vec<String> = names.iter().map(|(n, _)| format!("{n:?}")).collect();
-            format!("{field}: {value:?} is not one of {}", allowed.join(", "))
+            format!("{value:?} is not one of {}", allowed.join(", "))
         })
 }
 
@@ -352,21 +353,21 @@ fn name_of<T: Copy + PartialEq>(value: T, names: &[(&'static str, T)]) -> &'stat
 impl TryFrom<String> for Layout {
     type Error = String;
     fn try_from(value: String) -> Result<Self, String> {
-        one_of("layout", &value, LAYOUTS)
+        one_of(&value, LAYOUTS)
     }
 }
 
 impl TryFrom<String> for Theme {
     type Error = String;
     fn try_from(value: String) -> Result<Self, String> {
-        one_of("theme", &value, THEMES)
+        one_of(&value, THEMES)
     }
 }
 
 impl TryFrom<String> for Side {
     type Error = String;
     fn try_from(value: String) -> Result<Self, String> {
-        one_of("floatingButtonPosition", &value, SIDES)
+        one_of(&value, SIDES)
     }
 }
 
@@ -486,7 +487,22 @@ impl Config {
         let config = if text.trim().is_empty() {
             Config::default()
         } else {
-            serde_json::from_str::<Config>(text).map_err(|e| ConfigError::Parse(e.to_string()))?
+            serde_json::from_str::<Config>(text).map_err(|e| {
+                // Name the field of a wrong type or an unknown field: `texts.de.title: ...`.
+                let path = match e.classify() {
+                    serde_json::error::Category::Data => {
+                        // A missing field is an error of the object that lacks it, not of its last key.
+                        let of_object = e.to_string().starts_with("missing field");
+                        path_at(text, e.line(), e.column(), of_object)
+                    }
+                    _ => String::new(),
+                };
+                ConfigError::Parse(if path.is_empty() {
+                    e.to_string()
+                } else {
+                    format!("{path}: {e}")
+                })
+            })?
         };
         config.validate()?;
         Ok(config)
@@ -654,6 +670,85 @@ fn is_region_code(code: &str) -> bool {
         && subdivision.is_none_or(|s| (1..=3).contains(&s.len()) && s.bytes().all(upper_or_digit))
 }
 
+/// The path (`categories[2].id`) of the JSON value that ends at `line`:`column` (1-based, as
+/// serde_json reports errors) in `text`: the keys of the enclosing objects and the indices of the
+/// enclosing arrays (without the innermost key when the error is `of_object` itself). A small scanner, so that a type error names its field without a path-tracking
+/// deserializer in the wasm.
+fn path_at(text: &str, line: usize, column: usize, of_object: bool) -> String {
+    enum Frame {
+        Object(Option<String>),
+        Array(usize),
+    }
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let mut end = (line_start + column).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut expecting_key = false;
+    // serde_json places errors of a whole value (an enum's name, a sequence) after its closing
+    // brackets: those close nothing the path should leave.
+    let mut chars = text[..end]
+        .trim_end_matches(|c: char| c.is_whitespace() || c == '}' || c == ']')
+        .chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' => {
+                stack.push(Frame::Object(None));
+                expecting_key = true;
+            }
+            '[' => stack.push(Frame::Array(0)),
+            '}' | ']' => {
+                stack.pop();
+            }
+            ',' => match stack.last_mut() {
+                Some(Frame::Array(index)) => *index += 1,
+                Some(Frame::Object(_)) => expecting_key = true,
+                None => {}
+            },
+            '"' => {
+                let mut string = String::new();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => string.extend(chars.next()),
+                        '"' => break,
+                        _ => string.push(c),
+                    }
+                }
+                if std::mem::take(&mut expecting_key) {
+                    if let Some(Frame::Object(key)) = stack.last_mut() {
+                        *key = Some(string);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if of_object {
+        if let Some(Frame::Object(key)) = stack.last_mut() {
+            *key = None;
+        }
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object(Some(key)) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Object(None) => {}
+            Frame::Array(index) => path.push_str(&format!("[{index}]")),
+        }
+    }
+    path
+}
+
 fn check_token(id: &str) -> Result<(), String> {
     if id.is_empty() {
         return Err("must not be empty".into());
@@ -812,17 +907,46 @@ mod tests {
     fn unknown_field_is_a_parse_error_that_names_it() {
         let message = error_of(r#"{"revison": 2}"#);
         assert!(
-            message.starts_with("config: unknown field `revison`"),
+            message.starts_with("config: revison: unknown field `revison`"),
             "{message}"
         );
         let message = error_of(r#"{"categories":[{"id":"a","label":"A","requred":true}]}"#);
-        assert!(message.contains("unknown field `requred`"), "{message}");
+        assert!(
+            message.starts_with("config: categories[0].requred: unknown field `requred`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn type_errors_name_their_field_wherever_it_is() {
+        let message = error_of("{\n  \"categories\": [\n    {\"id\": \"a\", \"label\": \"A\"},\n    {\"id\": \"b\", \"label\": 7}\n  ]\n}");
+        assert!(
+            message.starts_with("config: categories[1].label: invalid type: integer `7`"),
+            "{message}"
+        );
+        let message = error_of(r#"{"categories":[{"id":"a"}]}"#);
+        assert!(
+            message.starts_with("config: categories[0]: missing field `label`"),
+            "{message}"
+        );
+        let message = error_of(r#"{"texts":{"de":{"categories":{"x\"y":{"label":false}}}}}"#);
+        assert!(
+            message.starts_with("config: texts.de.categories.x\"y.label: invalid type: boolean"),
+            "{message}"
+        );
+        let message = error_of(r#"{"cookie":{"sameSite":"Lax","secure":"yes"}}"#);
+        assert!(
+            message.starts_with("config: cookie.secure: invalid type: string"),
+            "{message}"
+        );
     }
 
     #[test]
     fn wrong_types_and_malformed_json_are_parse_errors() {
-        assert!(error_of(r#"{"revision": "2"}"#).starts_with("config: invalid type: string \"2\""));
-        assert!(error_of("{").starts_with("config: EOF while parsing"));
+        assert!(error_of(r#"{"revision": "2"}"#)
+            .starts_with("config: revision: invalid type: string \"2\""));
+        let eof = error_of("{");
+        assert!(eof.starts_with("config: EOF while parsing"), "{eof}");
         assert_eq!(
             error_of(r#"{"revision": 0}"#),
             "config: revision: must be at least 1"
@@ -847,7 +971,7 @@ mod tests {
         );
         assert_eq!(
             error_of(r#"{"texts":{"en":{"acceptAl":"x"}}}"#).split(" at line").next().unwrap(),
-            "config: unknown field `acceptAl`, expected one of `title`, `summary`, `acceptAll`, `rejectAll`, `preferences`, `save`, `close`, `policyLink`, `preferencesTitle`, `alwaysOn`, `reopen`, `gpcNotice`, `categories`"
+            "config: texts.en.acceptAl: unknown field `acceptAl`, expected one of `title`, `summary`, `acceptAll`, `rejectAll`, `preferences`, `save`, `close`, `policyLink`, `preferencesTitle`, `alwaysOn`, `reopen`, `gpcNotice`, `categories`"
         );
         assert_eq!(
             error_of(r#"{"texts":{"de":{"categories":{"stats":{"label":"x"}}}}}"#),
@@ -911,7 +1035,8 @@ mod tests {
             message(r#"{"floatingButtonPosition":"start"}"#),
             r#"config: floatingButtonPosition: "start" is not one of "left", "right""#
         );
-        assert!(error_of(r#"{"blocking":"yes"}"#).starts_with("config: invalid type: string"));
+        assert!(error_of(r#"{"blocking":"yes"}"#)
+            .starts_with("config: blocking: invalid type: string \"yes\", expected a boolean"));
     }
 
     #[test]
@@ -972,7 +1097,7 @@ mod tests {
                 .split(" at line")
                 .next()
                 .unwrap(),
-            r#"config: googleConsentMode.map: "analytic_storage" is not one of "ad_storage", "ad_user_data", "ad_personalization", "analytics_storage", "functionality_storage", "personalization_storage", "security_storage""#
+            r#"config: googleConsentMode.map.statistics[0]: "analytic_storage" is not one of "ad_storage", "ad_user_data", "ad_personalization", "analytics_storage", "functionality_storage", "personalization_storage", "security_storage""#
         );
         assert_eq!(
             error_of(

@@ -409,9 +409,9 @@ test('storage wiped between visits: the banner asks again and nothing runs', asy
 
 const CONFIG_FAULTS = [
   ['malformed JSON', '{"revision": 2,', /^config: EOF while parsing/],
-  ['an unknown field', { revison: 2 }, /^config: unknown field `revison`/],
-  ['a wrong type the loader reads', { revision: '2' }, /^config: invalid type: string "2"/],
-  ['a wrong type only the UI reads', { blocking: 'yes' }, /^config: invalid type: string "yes", expected a boolean/],
+  ['an unknown field', { revison: 2 }, /^config: revison: unknown field `revison`/],
+  ['a wrong type the loader reads', { revision: '2' }, /^config: revision: invalid type: string "2"/],
+  ['a wrong type only the UI reads', { blocking: 'yes' }, /^config: blocking: invalid type: string "yes", expected a boolean/],
   ['a 1 MB config', { policyUrl: `/${'p'.repeat(1024 * 1024)}` }, /^config: too large \(\d+ bytes, at most 262144\)/],
   ['a category id with quotes', { categories: [{ id: 'a"b', label: 'A' }] }, /^config: categories\[0\]\.id: "a\\"b" is not a simple token/],
   ['a category id with brackets and spaces', { categories: [{ id: 'stats]', label: 'S' }, { id: 'x y', label: 'X' }] }, /^config: categories\[0\]\.id: "stats\]" is not a simple token/],
