@@ -105,6 +105,7 @@
   const accepted = (id) => !failed && own(state.categories, id) && state.categories[id] === true;
 
   // --- gating: <script type="text/plain" data-consent> and <template data-consent> ---
+  const GATED = 'script[type="text/plain"][data-consent],template[data-consent]';
   const done = new WeakSet();
   let chain = Promise.resolve();
 
@@ -119,7 +120,7 @@
 
   const activate = () => {
     if (failed) return;
-    for (const el of d.querySelectorAll('script[type="text/plain"][data-consent],template[data-consent]')) {
+    for (const el of d.querySelectorAll(GATED)) {
       if (done.has(el) || !allowed(el)) continue;
       done.add(el);
       chain = chain.then(() => run(el));
@@ -252,7 +253,10 @@
     emit('change', state);
   });
 
-  new MutationObserver(activate).observe(d.documentElement, { childList: true, subtree: true });
+  // Elements added later: look again only when an added element is or holds a gated one.
+  new MutationObserver((list) => list.some((m) => [...m.addedNodes].some((n) =>
+    n.matches?.(GATED) || n.querySelector?.(GATED))) && activate())
+    .observe(d.documentElement, { childList: true, subtree: true });
   activate();
 
   const api = {
