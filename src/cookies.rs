@@ -68,6 +68,16 @@ pub fn mirror(
     (cookie.len() <= MAX_COOKIE_BYTES).then_some(cookie)
 }
 
+/// The `document.cookie` assignment that deletes the mirror cookie (after a reset).
+pub fn mirror_deletion(mirror: &CookieMirror) -> String {
+    let mut cookie = format!("{}=; Max-Age=0; Path={}", mirror.name, mirror.path);
+    if let Some(domain) = &mirror.domain {
+        cookie.push_str("; Domain=");
+        cookie.push_str(domain);
+    }
+    cookie
+}
+
 /// Percent-encodes everything but unreserved characters, as `encodeURIComponent` does.
 fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
@@ -178,6 +188,15 @@ mod tests {
             "no Secure on http unless asked: {plain}"
         );
         assert!(plain.len() < 4096);
+    }
+
+    #[test]
+    fn the_mirror_is_deleted_where_it_was_set() {
+        let c = config(r#"{"cookie":{"name":"cb","domain":".example.org","path":"/app"}}"#);
+        assert_eq!(
+            mirror_deletion(c.cookie.as_ref().unwrap()),
+            "cb=; Max-Age=0; Path=/app; Domain=.example.org"
+        );
     }
 
     #[test]

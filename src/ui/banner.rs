@@ -303,6 +303,9 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
                     let now = dom::now_ms();
                     let previous = model.borrow_mut().record.take();
                     store.clear();
+                    if let Some(mirror) = &config.cookie {
+                        dom::set_cookie(&cookies::mirror_deletion(mirror));
+                    }
                     let before = accepted(&config, previous.as_ref(), now);
                     let after = accepted(&config, None, now);
                     let mut detail = ConsentDetail::new(

@@ -289,6 +289,10 @@ test('the cookie mirror is written; a withdrawal deletes the category cookies an
   assert.ok(!names.includes('_stats_visitor'), `deleted: ${names}`);
   const after = JSON.parse(decodeURIComponent((await context.cookies()).find((c) => c.name === 'consent').value));
   assert.deepEqual(after.accepted, ['essential']);
+  await page.waitForLoadState('load');
+  await page.evaluate(() => window.ConsentBanner.reset());
+  await banner(page).waitFor();
+  assert.ok(!(await context.cookies()).some((c) => c.name === 'consent'), 'a reset deletes the mirror');
   await context.close();
 });
 
