@@ -47,18 +47,6 @@ pub enum Source {
     Storage,
 }
 
-impl Source {
-    /// The name used in records and events.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Banner => "banner",
-            Source::Api => "api",
-            Source::Gpc => "gpc",
-            Source::Storage => "storage",
-        }
-    }
-}
-
 /// One stored decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
