@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the project needs and is missing; safe to run twice.
-#   scripts/setup.sh demo   the wasm32 target, wasm-bindgen-cli (version from Cargo.lock), npm packages
+#   scripts/setup.sh demo   the wasm32 target, rust-src, wasm-bindgen-cli (version from Cargo.lock), npm packages
 #   scripts/setup.sh test   the same, plus rustfmt, clippy, Debian's chromium and chromium-driver
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +25,12 @@ fi
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+
+# The shipped wasm rebuilds the standard library for size (scripts/wasm-pipeline.sh).
+if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  say "adding the rust-src component (the wasm build rebuilds std for size)"
+  rustup component add rust-src
 fi
 
 # wasm-bindgen-cli must match the wasm-bindgen crate exactly (Cargo.toml pins it with =).
