@@ -27,6 +27,7 @@ node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-t
 terser() { node_modules/.bin/terser "$@" --ecma 2020 --compress passes=3 --mangle --comments '/^!/'; }
 terser --module target/bindgen/consent-banner-ui.js -o "$out/consent-banner-ui.js"
 terser www/consent-banner.js -o "$out/consent-banner.js"
+terser --module www/consent-banner-extra.js -o "$out/consent-banner-extra.js"
 cp LICENSE* "$out/" 2>/dev/null || true
 cp www/consent-banner.schema.json "$out/"
 
@@ -40,7 +41,7 @@ rm -rf target/dist-old
 node -e '
   const { createHash } = require("node:crypto"), { readFileSync } = require("node:fs");
   const sri = (f) => "sha384-" + createHash("sha384").update(readFileSync("dist/" + f)).digest("base64");
-  for (const f of ["consent-banner.js", "consent-banner-ui.js", "consent-banner-ui_bg.wasm"]) console.log(`  ${f.padEnd(28)}${sri(f)}`);
+  for (const f of ["consent-banner.js", "consent-banner-extra.js", "consent-banner-ui.js", "consent-banner-ui_bg.wasm"]) console.log(`  ${f.padEnd(28)}${sri(f)}`);
   console.log("\nsnippet (adjust the path to where dist/ is served):");
   console.log(`  <script src="/consent-banner/consent-banner.js" integrity="${sri("consent-banner.js")}" crossorigin="anonymous"></script>\n`);
 ' | sed '1i subresource integrity (dist/)'

@@ -1,7 +1,10 @@
 // consent-banner loader: the record format, events and API are documented in README.md.
-// Classic script, no dependencies, on every page view (budget: 2 KB brotli). On a return visit
-// with a valid stored decision it activates the accepted tags and loads no WebAssembly; otherwise
-// it imports the UI (consent-banner-ui.js + its wasm), which validates the whole config.
+// Classic script, no dependencies, on every page view (budget: 2 KB brotli). It does what every
+// page view needs: the config and the stored decision, Google Consent Mode, the gated tags, the
+// events and the API. On a return visit with a valid stored decision that is all; nothing else
+// loads. The rest is in consent-banner-extra.js (loading the UI, what the API calls, markup hooks
+// and other tabs need, reporting a config the loader rejects), imported on a first visit or when
+// one of those happens.
 ((w, d) => {
   const NAME = 'ConsentBanner';
   const existing = w[NAME];
@@ -11,252 +14,176 @@
   var MAX_RECORD = 4096;
   var SKEW = 864e5;
   var MAX_LIFE = 396 * 864e5;
+  // The record's fields; the last five go into the state as they are.
   const RECORD_KEYS = ['v', 'revision', 'categories', 'given', 'updated', 'expires', 'id', 'source'];
   const SOURCES = ['banner', 'api', 'gpc', 'storage'];
   // Config defaults the loader needs; a native test checks them against Config::default().
   const DEFAULTS = /*defaults*/{"revision":1,"storageKey":"consent-banner","categories":[{"id":"essential","required":true},{"id":"functional"},{"id":"statistics"}]}/*end*/;
 
   const script = d.currentScript;
-  const attr = (n) => script?.getAttribute('data-' + n) ?? null;
-  const base = script?.src.replace(/[^/]*([?#].*)?$/, '') || '';
-  const glue = base + 'consent-banner-ui.js';
-  // The UI must load within this many ms (data-timeout), else the loader fails closed.
-  const timeout = +attr('timeout') || 15e3;
-  const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+  const attr = (n) => script?.getAttribute('data-' + n);
+  const extraFile = new URL('consent-banner-extra.js', script?.src || location);
+  const own = (o, k) => ({}).hasOwnProperty.call(o, k);
   const isObject = (o) => o && typeof o == 'object' && !Array.isArray(o);
   const isTime = (t) => Number.isSafeInteger(t) && t >= 0;
-  const emit = (name, detail) => w.dispatchEvent(new CustomEvent('consent:' + name, { detail }));
-  let failed = false, ui, readyDetail, configText = '', config = DEFAULTS, gcm, state;
+  const emit = (name, detail) => dispatchEvent(new CustomEvent('consent:' + name, { detail }));
+  const resolved = Promise.resolve();
+  let failed, extra, readyDetail, gcm, state, config = DEFAULTS;
 
+  // Stops activation for good; with a kind, also reports it (each failure is reported once).
   const fail = (kind, message) => {
-    failed = true;
-    console.error('consent-banner: ' + message);
-    emit('error', { kind, message });
+    failed = 1;
+    if (kind) {
+      console.error('consent-banner: ' + message);
+      emit('error', { kind, message });
+    }
   };
+
+  // --- the rest: `later(name, arg)` runs in consent-banner-extra.js, imported at the first call.
+  // name: an API method, a markup action, 'sync' (another tab decided) or 'mount' (first visit).
+  const later = (name, arg) => (extra ||= import(extraFile).then(
+    (m) => m.default(fail, attr, configOk, api, detailOf, readRecord, (s) => activate(state = s)),
+    (e) => {
+      fail('load', `could not load the banner (${extraFile}): ${e.message}`);
+      throw e;
+    })).then((call) => call(name, arg));
 
   // --- config: inline JSON named by data-config (default id "consent-banner-config") + data-* ---
   // The loader checks only what it uses; the UI validates everything (src/config.rs).
   const readConfig = () => {
-    const el = d.getElementById(attr('config') || 'consent-banner-config');
-    let raw = {};
-    if (el) {
-      configText = el.textContent;
-      try {
-        raw = configText.trim() ? JSON.parse(configText) : {};
-      } catch (e) {
-        return;
-      }
-      if (!isObject(raw)) return;
+    const text = d.getElementById(attr('config') || 'consent-banner-config')?.textContent;
+    let raw;
+    try {
+      raw = text?.trim() ? JSON.parse(text) : {};
+    } catch {}
+    if (isObject(raw)) {
+      if (attr('revision') != null) raw.revision = +attr('revision');
+      if (attr('storage-key') != null) raw.storageKey = attr('storage-key');
+      gcm = raw.googleConsentMode;
+      const c = { ...DEFAULTS, ...raw };
+      const seen = {};
+      return isTime(c.revision) && c.revision && c.storageKey && typeof c.storageKey == 'string' &&
+        c.categories?.[0] && c.categories.every?.((cat) => cat && /^[a-z][a-z0-9_-]{0,31}$/.test(cat.id) && !seen[cat.id] &&
+          (seen[cat.id] = !own(cat, 'required') || typeof cat.required == 'boolean')) && (config = c);
     }
-    if (attr('revision') != null) raw.revision = +attr('revision');
-    for (const [a, k] of [['policy-url', 'policyUrl'], ['language', 'language'], ['storage-key', 'storageKey']]) {
-      if (attr(a) != null) raw[k] = attr(a);
-    }
-    configText = JSON.stringify(raw);
-    gcm = raw.googleConsentMode;
-    const c = { ...DEFAULTS };
-    for (const k in c) if (own(raw, k)) c[k] = raw[k];
-    const seen = {};
-    const ok = Number.isSafeInteger(c.revision) && c.revision > 0 && c.storageKey && typeof c.storageKey == 'string' &&
-      Array.isArray(c.categories) && c.categories.length &&
-      c.categories.every((cat) => cat && /^[a-z][a-z0-9_-]{0,31}$/.test(cat.id) && !seen[cat.id] &&
-        (seen[cat.id] = !own(cat, 'required') || typeof cat.required == 'boolean'));
-    if (ok) config = c;
-    return ok;
   };
 
   // --- the stored record ---
   const storage = () => {
     try {
       return w.localStorage;
-    } catch (e) {}
+    } catch {}
   };
 
-  const readRecord = () => {
+  const readRecord = (now = Date.now()) => {
     try {
-      const text = storage()?.getItem(config.storageKey);
-      const r = text && text.length <= MAX_RECORD && JSON.parse(text);
-      return valid(r, Date.now()) ? r : null;
-    } catch (e) {
+      let r = storage()?.getItem(config.storageKey);
+      return (r = r && r.length <= MAX_RECORD && JSON.parse(r)) && r.v === FORMAT &&
+        Object.keys(r).every((k) => RECORD_KEYS.includes(k)) && r.revision === config.revision &&
+        isTime(r.given) && isTime(r.updated) && isTime(r.expires) &&
+        r.given <= r.updated && r.updated <= now + SKEW && now < r.expires && r.updated <= r.expires &&
+        r.expires - r.updated <= MAX_LIFE &&
+        typeof r.id == 'string' && r.id && [...r.id].length <= 64 && SOURCES.includes(r.source) &&
+        isObject(r.categories) && Object.values(r.categories).every((v) => typeof v == 'boolean') &&
+        config.categories.every((c) => c.required || own(r.categories, c.id)) ? r : null;
+    } catch {
       return null; // blocked storage or bad JSON: no decision
     }
   };
 
-  const valid = (r, now) => isObject(r) && Object.keys(r).every((k) => RECORD_KEYS.includes(k)) &&
-    r.v === FORMAT && r.revision === config.revision &&
-    isTime(r.given) && isTime(r.updated) && isTime(r.expires) &&
-    r.given <= r.updated && r.updated <= now + SKEW && now < r.expires && r.updated <= r.expires &&
-    r.expires - r.updated <= MAX_LIFE &&
-    typeof r.id == 'string' && r.id && [...r.id].length <= 64 && SOURCES.includes(r.source) &&
-    isObject(r.categories) && Object.values(r.categories).every((v) => typeof v == 'boolean') &&
-    config.categories.every((c) => c.required || own(r.categories, c.id));
-
-  // The same shape as ConsentDetail in src/events.rs.
-  const detailOf = (r, changed = [], persisted = true) => {
-    const categories = {};
-    for (const c of config.categories) categories[c.id] = !!c.required || r?.categories[c.id] === true && own(r.categories, c.id);
-    return {
-      decided: !!r, categories, revision: config.revision,
-      given: r?.given ?? null, updated: r?.updated ?? null, expires: r?.expires ?? null,
-      id: r?.id ?? null, source: r?.source ?? null, changed, persisted,
-    };
-  };
-
-  const accepted = (id) => !failed && own(state.categories, id) && state.categories[id] === true;
-
   // --- gating: <script type="text/plain" data-consent> and <template data-consent> ---
   const GATED = 'script[type="text/plain"][data-consent],template[data-consent]';
   const done = new WeakSet();
-  let chain = Promise.resolve();
+  let chain = resolved;
 
   // "a b" needs both; "!a" runs when the user decided and declined a. Unknown ids never run.
-  const allowed = (el) => {
-    const tokens = (el.dataset.consent || '').split(/[\s,]+/).filter(Boolean);
-    return tokens.length > 0 && tokens.every((t) => {
-      const id = t.replace(/^!/, '');
-      return own(state.categories, id) && (t[0] == '!' ? state.decided && !accepted(id) : accepted(id));
-    });
-  };
+  const allowed = (el) => el.dataset.consent?.match(/[^\s,]+/g)?.every((t) =>
+    t[0] == '!' ? state.decided && state.categories[t.slice(1)] === false : accepted(t));
 
+  // Each gated element runs once, in document order: its turn comes when the one before has
+  // settled (an external script loaded or failed). Checked again when its turn comes: a decline
+  // in the same task (two clicks) wins.
   const activate = () => {
-    if (failed) return;
-    for (const el of d.querySelectorAll(GATED)) {
-      if (done.has(el) || !allowed(el)) continue;
-      done.add(el);
-      chain = chain.then(() => run(el));
+    if (!failed) {
+      for (const el of d.querySelectorAll(GATED)) {
+        if (!done.has(el) && allowed(el)) {
+          done.add(el);
+          chain = chain.then(() => failed || !el.parentNode || !allowed(el) ? done.delete(el) : el.content ? run(el) : insert(el));
+        }
+      }
     }
   };
 
-  // Runs one gated element; the promise settles when an external script has loaded or failed,
-  // so the next one starts only then (document order). Checked again when its turn comes: a
-  // decline in the same task (two clicks) wins.
+  // A template: its markup goes in with its scripts made inert (their type kept in data-type);
+  // then they run in order.
   const run = (el) => {
-    if (failed || !el.parentNode || !allowed(el)) return done.delete(el);
-    if (el.tagName != 'TEMPLATE') return insert(el, el);
     const fragment = d.importNode(el.content, true);
-    // The markup goes in with its scripts as inert placeholders; then they run in order.
-    const scripts = [...fragment.querySelectorAll('script')].map((s) => {
-      const p = d.createComment('');
-      s.replaceWith(p);
-      return [s, p];
-    });
+    const scripts = [...fragment.querySelectorAll('script')];
+    for (const s of scripts) {
+      s.dataset.type = s.type;
+      s.type = 'text/plain';
+    }
     el.replaceWith(fragment);
-    return scripts.reduce((p, [s, at]) => p.then(() => insert(s, at)), Promise.resolve());
+    return scripts.reduce((p, s) => p.then(() => insert(s)), resolved);
   };
 
-  const insert = (source, target) => {
+  // Runs a script as a new element with the same attributes (a clone of one added by innerHTML
+  // would never run); the promise settles when an external script has loaded or failed. One
+  // script at a time (the chain waits for each), so no `async = false` is needed.
+  const insert = (source) => {
     const s = d.createElement('script');
-    for (const a of source.attributes) if (a.name != 'type') s.setAttribute(a.name, a.value);
-    const type = source.dataset.type || (source.type != 'text/plain' && source.type);
-    if (type) s.type = type;
-    if (source.nonce) s.nonce = source.nonce;
+    for (const a of source.attributes) s.setAttribute(a.name, a.value);
+    if (s.type == 'text/plain') s.type = source.dataset.type || '';
+    s.nonce = source.nonce;
     s.text = source.text;
-    s.async = false;
-    const settled = new Promise((resolve) => {
-      if (!s.src) return resolve();
-      s.onload = s.onerror = resolve;
-    });
-    target.replaceWith(s);
-    return settled;
+    source.replaceWith(s);
+    return s.src && new Promise((resolve) => s.onload = s.onerror = resolve);
   };
 
-  // --- the UI (wasm), imported only when needed ---
-  const wasm = 'consent-banner-ui_bg.wasm';
-  const init = (m, response = base + wasm) => m.default({ module_or_path: response }).then(() => m);
-
-  const loadUi = (view) => {
-    if (ui) return ui;
-    let file = 'consent-banner-ui.js';
-    const load = () => {
-      // The wasm downloads (and compiles, streaming) while the glue loads, not after it.
-      const response = fetch(base + wasm);
-      response.catch(() => {}); // reported once, where init awaits it
-      return import(glue).then((m) => {
-        file = wasm;
-        return init(m, response);
-      });
-    };
-    ui = typeof WebAssembly != 'object' ? Promise.reject(Error('no WebAssembly in this browser'))
-      : Promise.race([
-        load(),
-        new Promise((_, no) => setTimeout(no, timeout, Error(`timed out after ${timeout} ms`))),
-      ]).then((m) => new Promise((ok) => d.body ? ok() : d.addEventListener('DOMContentLoaded', ok))
-        .then(() => m.mount(configText, view)));
-    ui.catch((e) => {
-      if (failed) return; // a panic was already reported
-      let text = String(e?.message || e);
-      if (/^config:/.test(text)) return fail('config', text);
-      if (/Content.Security.Policy|wasm-unsafe-eval/i.test(text)) {
-        text = `blocked by CSP: add 'wasm-unsafe-eval' to script-src (${text})`;
-      }
-      fail('load', `could not load the banner (${file}): ${text}`);
-    });
-    return ui;
+  // The same shape as ConsentDetail in src/events.rs.
+  const detailOf = (r, changed = [], persisted = true) => {
+    const detail = { decided: !!r, categories: {}, revision: config.revision };
+    for (const c of config.categories) detail.categories[c.id] = !!c.required || r?.categories?.[c.id] === true;
+    for (const k of RECORD_KEYS.slice(3)) detail[k] = r?.[k] ?? null;
+    detail.changed = changed;
+    detail.persisted = persisted;
+    return detail;
   };
 
   // --- Google Consent Mode v2 (README "Google Consent Mode"): the default before any tag runs,
-  // an update on load with a decision and on every change. A type is granted when every category
-  // mapped to it is accepted; the config is validated in src/config.rs.
-  const consentMode = (first) => {
-    const map = gcm?.map, types = {};
-    if (!isObject(map)) return;
-    const gtag = w.gtag ||= function () { (w.dataLayer ||= []).push(arguments); };
-    w.dataLayer ||= [];
-    for (const id in map) for (const t of [].concat(map[id])) types[t] = types[t] != 'denied' && accepted(id) ? 'granted' : 'denied';
-    if (first) {
-      types.wait_for_update = gcm.waitForUpdate >= 0 ? gcm.waitForUpdate : 500;
-      if (gcm.region?.length) types.region = gcm.region;
-    }
-    gtag('consent', first ? 'default' : 'update', types);
-    if (first) {
+  // and the update with a stored decision (the extra pushes one on every change). A type is
+  // granted when every category mapped to it is accepted; src/config.rs validates the map.
+  const consentMode = (map = gcm?.map) => {
+    if (isObject(map)) {
+      const types = {};
+      w.dataLayer ||= [];
+      const gtag = w.gtag ||= function () { dataLayer.push(arguments); };
+      for (const id in map) for (const t of [].concat(map[id])) types[t] = types[t] != 'denied' && accepted(id) ? 'granted' : 'denied';
+      gtag('consent', 'default', { ...types, wait_for_update: gcm.waitForUpdate ?? 500, ...gcm.region?.length && { region: gcm.region } });
       if (gcm.adsDataRedaction) gtag('set', 'ads_data_redaction', true);
       if (gcm.urlPassthrough) gtag('set', 'url_passthrough', true);
-      if (state.decided) consentMode();
+      if (state.decided) gtag('consent', 'update', types);
     }
   };
 
+  // `=== true`: an inherited name ("constructor") is never a category.
+  const accepted = (id) => !failed && state.categories[id] === true;
+
   // --- start ---
   const configOk = readConfig();
-  const record = configOk ? readRecord() : null;
+  const record = configOk && readRecord();
   state = detailOf(record, [], !!storage());
-  if (!configOk) {
-    // Fail closed; the UI's validator gives the exact field-named message.
-    failed = true;
-    import(glue).then(init)
-      .then((m) => m.checkConfig(configText) || 'config: unreadable',
-        () => 'config: not a JSON object')
-      .then((message) => fail('config', message));
-  } else if (!record) loadUi('auto');
-  consentMode(1);
-
-  addEventListener('consent:change', (e) => {
-    if (!e.detail?.categories) return;
-    state = e.detail;
-    consentMode();
-    activate();
-  });
-  addEventListener('consent:error', (e) => {
-    if (e.detail?.kind != 'panic') return;
-    failed = true;
-    for (const h of d.querySelectorAll('consent-banner')) h.remove();
-    // The trap that follows the reported panic is the same error: not a second console line.
-    addEventListener('error', (x) => x.error instanceof WebAssembly.RuntimeError && x.preventDefault());
-  });
-  // Another tab decided: apply it here, close this tab's banner.
-  addEventListener('storage', (e) => {
-    if (failed || e.key != config.storageKey) return;
-    const r = readRecord(), before = state.categories;
-    state = detailOf(r);
-    state.source = r ? 'storage' : null;
-    state.changed = Object.keys(before).filter((k) => state.categories[k] != before[k]);
-    ui?.then((u) => u.sync());
-    emit('change', state);
-  });
+  // A config the loader cannot use fails closed at once; the extra reports the field-named error.
+  failed = !configOk;
+  if (!record) later('mount').catch(() => {});
+  consentMode();
+  // Another tab decided: apply it here (and close this tab's banner).
+  addEventListener('storage', (e) => failed || e.key != config.storageKey || later('sync').catch(() => {}));
 
   // Elements added later: look again only when an added element is or holds a gated one.
   new MutationObserver((list) => list.some((m) => [...m.addedNodes].some((n) =>
     n.matches?.(GATED) || n.querySelector?.(GATED))) && activate())
-    .observe(d.documentElement, { childList: true, subtree: true });
+    .observe(d, { childList: true, subtree: true });
   activate();
 
   const api = {
@@ -265,7 +192,6 @@
     get: () => JSON.parse(JSON.stringify(state)),
     /** True when the category is accepted now. */
     accepted,
-    hide: () => ui ? ui.then((u) => u.hide()) : Promise.resolve(),
     /** Subscribes to 'ready', 'change', 'show', 'hide' or 'error'; returns the unsubscribe function. */
     on(name, fn) {
       const listener = (e) => fn(e.detail);
@@ -275,24 +201,24 @@
     },
     /** Runs a queued call: ['method', arg] or function (api) {}. */
     push: (call) => typeof call == 'function' ? call(api)
-      : own(api, call?.[0]) && typeof api[call[0]] == 'function' ? api[call[0]](call[1]) : undefined,
+      : own(api, call?.[0]) ? api[call[0]].call?.(api, call[1]) : undefined,
   };
-  // The methods that need the UI: acceptAll, rejectAll, set({id: bool}), show, showPreferences, reset.
-  for (const [method, view] of [['acceptAll'], ['rejectAll'], ['set'], ['show', 'auto'], ['showPreferences', 'preferences'], ['reset', 'auto']]) {
+  // The methods that need the UI (the extra loads it; hide() loads nothing).
+  for (const method of ['acceptAll', 'rejectAll', 'set', 'show', 'showPreferences', 'reset', 'hide']) {
     api[method] = (arg) => failed
       ? Promise.reject(Error('consent-banner failed'))
-      : loadUi(view || 'closed').then((u) => u[method](arg === undefined ? arg : JSON.stringify(arg)));
+      : method == 'hide' && !extra ? resolved : later(method, arg);
   }
   w[NAME] = api;
   for (const call of Array.isArray(existing) ? existing : []) api.push(call)?.catch?.(() => {});
 
   // Markup hooks: data-consent-action="preferences|show|accept-all|reject-all|reset".
-  d.addEventListener('click', (e) => {
+  addEventListener('click', (e) => {
     const action = e.target.closest?.('[data-consent-action]')?.dataset.consentAction;
-    const method = action == 'preferences' ? 'showPreferences' : action?.replace(/-a/, 'A');
-    if (!/^(showPreferences|show|acceptAll|rejectAll|reset)$/.test(method)) return;
-    e.preventDefault();
-    api[method]().catch(() => {});
+    if (/^(preferences|show|accept-all|reject-all|reset)$/.test(action)) {
+      e.preventDefault();
+      failed || later(action).catch(() => {});
+    }
   });
 
   // consent:ready once the page's own listeners had a chance to subscribe.

@@ -1,0 +1,124 @@
+// consent-banner-extra.js: the part of the loader that a return visit's page load does not need.
+// consent-banner.js imports it (a module, next to it in dist/) on a first visit, or at the first
+// API call, markup hook or other tab's decision that needs it, and hands over its internals. It
+// loads the UI (consent-banner-ui.js and its wasm), reports a config the loader rejects with the
+// UI's field-named message, keeps other tabs in step, pushes the Google Consent Mode update on
+// every change and handles a panic in the wasm. Nothing here runs before a decision is needed.
+const GLUE = 'consent-banner-ui.js';
+const WASM = 'consent-banner-ui_bg.wasm';
+const url = (file) => new URL(file, import.meta.url).href;
+const isObject = (o) => o && typeof o == 'object' && !Array.isArray(o);
+const emit = (name, detail) => dispatchEvent(new CustomEvent('consent:' + name, { detail }));
+
+/**
+ * Called once by the loader. `fail(kind, message)` reports and stops activation (`fail()` only
+ * stops), `attr(name)` reads a data-* attribute of the loader's tag, `configOk` is false when the
+ * loader rejected the config, `api` is window.ConsentBanner, `detailOf(readRecord())` is the state
+ * of the stored record, `setState(detail)` makes a detail the state and activates what it allows.
+ * Returns `call(name, arg)`: `name` is an API method, a markup action, 'sync' or 'mount'.
+ */
+export default (fail, attr, configOk, api, detailOf, readRecord, setState) => {
+  // The UI must load within this many ms (data-timeout), else the loader fails closed.
+  const timeout = +attr('timeout') || 15e3;
+  let ui, panicked;
+
+  // The config for the UI: the inline JSON and every data-* override, or the text as it is when
+  // it is not a JSON object (the UI's parser then names the problem).
+  const text = document.getElementById(attr('config') || 'consent-banner-config')?.textContent;
+  let raw, configText = text;
+  try {
+    raw = text?.trim() ? JSON.parse(text) : {};
+  } catch {}
+  if (isObject(raw)) {
+    if (attr('revision') != null) raw.revision = +attr('revision');
+    for (const [a, k] of [['policy-url', 'policyUrl'], ['language', 'language'], ['storage-key', 'storageKey']]) {
+      if (attr(a) != null) raw[k] = attr(a);
+    }
+    configText = JSON.stringify(raw);
+  }
+
+  // A panic in the wasm (reported by its hook as consent:error, kind panic): nothing more is
+  // activated on this page, and the dead banner (a modal one too) goes.
+  addEventListener('consent:error', (e) => {
+    if (e.detail?.kind != 'panic') return;
+    panicked = 1;
+    fail();
+    for (const h of document.querySelectorAll('consent-banner')) h.remove();
+    // The trap that follows the reported panic is the same error: not a second console line.
+    addEventListener('error', (x) => x.error instanceof WebAssembly.RuntimeError && x.preventDefault());
+  }, true);
+
+  // Every change (the banner, the API, another tab, a reset): the new state, then the Google
+  // Consent Mode update, before any tag it allows runs (they run in later microtasks). A capture
+  // listener on the target runs before the page's own listeners, so they already see the new
+  // state through the API.
+  addEventListener('consent:change', (e) => {
+    if (!e.detail?.categories) return;
+    setState(e.detail);
+    const map = raw?.googleConsentMode?.map, types = {};
+    if (!isObject(map)) return;
+    window.dataLayer ||= [];
+    const gtag = window.gtag ||= function () { dataLayer.push(arguments); };
+    for (const id in map) for (const t of [].concat(map[id])) types[t] = types[t] != 'denied' && api.accepted(id) ? 'granted' : 'denied';
+    gtag('consent', 'update', types);
+  }, true);
+
+  const init = (m, response = url(WASM)) => m.default({ module_or_path: response }).then(() => m);
+
+  // A config the loader rejected: the UI's validator names the field.
+  if (!configOk) {
+    import(url(GLUE)).then(init)
+      .then((m) => m.checkConfig(configText) || 'config: unreadable', () => 'config: not a JSON object')
+      .then((message) => fail('config', message));
+  }
+
+  // --- the UI (wasm), loaded at the first need; every failure is reported once, with the file ---
+  const load = (view) => {
+    if (ui) return ui;
+    let file = GLUE;
+    const start = () => {
+      // The wasm downloads (and compiles, streaming) while the glue loads, not after it.
+      const response = fetch(url(WASM));
+      response.catch(() => {}); // reported once, where init awaits it
+      return import(url(GLUE)).then((m) => {
+        file = WASM;
+        return init(m, response);
+      });
+    };
+    ui = typeof WebAssembly != 'object' ? Promise.reject(Error('no WebAssembly in this browser'))
+      : Promise.race([
+        start(),
+        new Promise((_, no) => setTimeout(no, timeout, Error(`timed out after ${timeout} ms`))),
+      ]).then((m) => new Promise((ok) => document.body ? ok() : document.addEventListener('DOMContentLoaded', ok))
+        .then(() => m.mount(configText, view)));
+    ui.catch((e) => {
+      if (panicked) return; // already reported
+      let message = String(e?.message || e);
+      if (/^config:/.test(message)) return fail('config', message);
+      if (/Content.Security.Policy|wasm-unsafe-eval/i.test(message)) {
+        message = `blocked by CSP: add 'wasm-unsafe-eval' to script-src (${message})`;
+      }
+      fail('load', `could not load the banner (${file}): ${message}`);
+    });
+    return ui;
+  };
+
+  // Another tab changed the stored decision: the state from the record, this tab's banner follows.
+  const sync = () => {
+    const before = api.get().categories, state = detailOf(readRecord());
+    state.source = state.decided ? 'storage' : null;
+    state.changed = Object.keys(before).filter((k) => state.categories[k] != before[k]);
+    ui?.then((u) => u.sync());
+    emit('change', state);
+  };
+
+  return (name, arg) => {
+    if (name == 'sync') return sync();
+    if (name == 'mount') return configOk && void load('auto');
+    // Markup actions (preferences, accept-all, reject-all; show and reset are methods already).
+    name = name == 'preferences' ? 'showPreferences' : name.replace(/-a/, 'A');
+    if (name == 'hide') return ui?.then((u) => u.hide());
+    const view = { show: 'auto', reset: 'auto', showPreferences: 'preferences' }[name] || 'closed';
+    return load(view).then((u) => u[name](arg === undefined ? arg : JSON.stringify(arg)));
+  };
+};
