@@ -15,14 +15,20 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
+use crate::json::{self, Reader};
 use crate::texts::{Texts, BUILT_IN_LANGUAGES};
 
 /// The whole configuration of one banner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    derive(serde::Serialize, serde::Deserialize)
+)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    serde(rename_all = "camelCase", deny_unknown_fields, default)
+)]
 pub struct Config {
     /// Policy revision. Bump it when the policy changes: every stored decision of an older revision
     /// is asked again. Default `1`.
@@ -72,9 +78,16 @@ pub struct Config {
 }
 
 /// One consent category.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    derive(serde::Serialize, serde::Deserialize)
+)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
 pub struct Category {
     /// Identifier used in markup (`data-consent="statistics"`) and the record: a simple token
     /// (`a-z`, `0-9`, `_`, `-`, starting with a letter, at most 32 characters).
@@ -82,18 +95,18 @@ pub struct Category {
     /// Name shown to the user.
     pub label: String,
     /// What the category does, shown in the preferences.
-    #[serde(default)]
+    #[cfg_attr(any(test, feature = "serde"), serde(default))]
     pub description: String,
     /// Always on and not operable by the user (strictly necessary). Default `false`.
-    #[serde(default)]
+    #[cfg_attr(any(test, feature = "serde"), serde(default))]
     pub required: bool,
     /// Cookie names set by this category, deleted when it is declined. A trailing `*` matches a
     /// prefix (`_ga*`). Default: none.
-    #[serde(default)]
+    #[cfg_attr(any(test, feature = "serde"), serde(default))]
     pub cookies: Vec<String>,
     /// The category sells or shares personal data with third parties: declined while the browser
     /// sends Global Privacy Control and the user has not decided. Default `false`.
-    #[serde(default)]
+    #[cfg_attr(any(test, feature = "serde"), serde(default))]
     pub shares_data: bool,
 }
 
@@ -103,9 +116,16 @@ pub struct Category {
 /// {"map": {"statistics": ["analytics_storage"], "marketing": ["ad_storage", "ad_user_data",
 ///  "ad_personalization"]}, "waitForUpdate": 500, "region": ["DE", "US-CA"]}
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    derive(serde::Serialize, serde::Deserialize)
+)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    serde(rename_all = "camelCase", deny_unknown_fields, default)
+)]
 pub struct GoogleConsentMode {
     /// The consent types each category grants, by category id. A type is `granted` when every
     /// category that lists it is accepted, else `denied`. Default: none (at least one is needed).
@@ -136,13 +156,20 @@ impl Default for GoogleConsentMode {
 }
 
 /// A Google Consent Mode v2 consent type, named as Google names it (`"analytics_storage"`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    derive(serde::Serialize, serde::Deserialize)
+)]
 #[cfg_attr(
     any(test, feature = "schema"),
     derive(schemars::JsonSchema),
     schemars(transform = allow_names(CONSENT_TYPES))
 )]
-#[serde(rename_all = "snake_case", try_from = "String")]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    serde(rename_all = "snake_case", try_from = "String")
+)]
 pub enum ConsentType {
     /// `ad_storage`: cookies for advertising.
     AdStorage,
@@ -188,9 +215,16 @@ impl ConsentType {
 }
 
 /// The optional cookie copy of the decision, for server-side use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    derive(serde::Serialize, serde::Deserialize)
+)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    serde(rename_all = "camelCase", deny_unknown_fields, default)
+)]
 pub struct CookieMirror {
     /// Cookie name. Default `"consent"`.
     pub name: String,
@@ -217,7 +251,11 @@ impl Default for CookieMirror {
 }
 
 /// The `SameSite` attribute of the cookie mirror.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    derive(serde::Serialize, serde::Deserialize)
+)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
 pub enum SameSite {
     /// Sent on top-level navigations from other sites.
@@ -255,13 +293,20 @@ impl Default for Config {
 }
 
 /// Where the first layer sits on the screen (`layout`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    derive(serde::Serialize, serde::Deserialize)
+)]
 #[cfg_attr(
     any(test, feature = "schema"),
     derive(schemars::JsonSchema),
     schemars(transform = allow_names(LAYOUTS))
 )]
-#[serde(rename_all = "lowercase", try_from = "String")]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    serde(rename_all = "lowercase", try_from = "String")
+)]
 pub enum Layout {
     /// A full-width bar at the bottom of the window.
     #[default]
@@ -275,13 +320,20 @@ pub enum Layout {
 }
 
 /// The colour scheme of the banner (`theme`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    derive(serde::Serialize, serde::Deserialize)
+)]
 #[cfg_attr(
     any(test, feature = "schema"),
     derive(schemars::JsonSchema),
     schemars(transform = allow_names(THEMES))
 )]
-#[serde(rename_all = "lowercase", try_from = "String")]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    serde(rename_all = "lowercase", try_from = "String")
+)]
 pub enum Theme {
     /// Light or dark, following the browser's `prefers-color-scheme`.
     #[default]
@@ -293,13 +345,20 @@ pub enum Theme {
 }
 
 /// A side of the window (`floatingButtonPosition`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    derive(serde::Serialize, serde::Deserialize)
+)]
 #[cfg_attr(
     any(test, feature = "schema"),
     derive(schemars::JsonSchema),
     schemars(transform = allow_names(SIDES))
 )]
-#[serde(rename_all = "lowercase", try_from = "String")]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    serde(rename_all = "lowercase", try_from = "String")
+)]
 pub enum Side {
     /// The left edge.
     #[default]
@@ -332,15 +391,18 @@ fn allow_names<T>(names: &'static [(&'static str, T)]) -> impl FnMut(&mut schema
 
 /// The value named `value` in `names`, or a message naming the allowed values (the parser adds
 /// the field's path).
-fn one_of<T: Copy>(value: &str, names: &[(&str, T)]) -> Result<T, String> {
-    names
-        .iter()
-        .find(|(name, _)| *name == value)
-        .map(|(_, v)| *v)
-        .ok_or_else(|| {
-            let allowed: Vec<String> = names.iter().map(|(n, _)| format!("{n:?}")).collect();
-            format!("{value:?} is not one of {}", allowed.join(", "))
-        })
+pub(crate) fn one_of<T: Copy>(value: &str, names: &[(&str, T)]) -> Result<T, String> {
+    if let Some((_, v)) = names.iter().find(|(name, _)| *name == value) {
+        return Ok(*v);
+    }
+    let mut message = json::debug(value) + " is not one of ";
+    for (i, (name, _)) in names.iter().enumerate() {
+        if i > 0 {
+            message.push_str(", ");
+        }
+        json::push_debug(&mut message, name);
+    }
+    Err(message)
 }
 
 fn name_of<T: Copy + PartialEq>(value: T, names: &[(&'static str, T)]) -> &'static str {
@@ -479,30 +541,18 @@ impl Config {
     /// [`MAX_CONFIG_BYTES`]; [`ConfigError::Invalid`] when [`Config::validate`] rejects it.
     pub fn from_json(text: &str) -> Result<Config, ConfigError> {
         if text.len() > MAX_CONFIG_BYTES {
-            return Err(ConfigError::Parse(format!(
-                "too large ({} bytes, at most {MAX_CONFIG_BYTES})",
-                text.len()
-            )));
+            let mut message = "too large (".to_string();
+            json::push_u64(&mut message, text.len() as u64);
+            message.push_str(" bytes, at most ");
+            json::push_u64(&mut message, MAX_CONFIG_BYTES as u64);
+            message.push(')');
+            return Err(ConfigError::Parse(message));
         }
         let config = if text.trim().is_empty() {
             Config::default()
         } else {
-            serde_json::from_str::<Config>(text).map_err(|e| {
-                // Name the field of a wrong type or an unknown field: `texts.de.title: ...`.
-                let path = match e.classify() {
-                    serde_json::error::Category::Data => {
-                        // A missing field is an error of the object that lacks it, not of its last key.
-                        let of_object = e.to_string().starts_with("missing field");
-                        path_at(text, e.line(), e.column(), of_object)
-                    }
-                    _ => String::new(),
-                };
-                ConfigError::Parse(if path.is_empty() {
-                    e.to_string()
-                } else {
-                    format!("{path}: {e}")
-                })
-            })?
+            // A wrong type or an unknown field names its path: `texts.de.title: invalid type ...`.
+            json::parse(text, read).map_err(|e| ConfigError::Parse(e.with_path()))?
         };
         config.validate()?;
         Ok(config)
@@ -658,6 +708,182 @@ impl Config {
     }
 }
 
+// --- reading: the JSON form of each type, field by field (see `crate::json`) -------------------
+
+const CONFIG_FIELDS: &[&str] = &[
+    "revision",
+    "categories",
+    "policyUrl",
+    "acceptDays",
+    "rejectDays",
+    "storageKey",
+    "cookie",
+    "language",
+    "texts",
+    "floatingButton",
+    "floatingButtonPosition",
+    "layout",
+    "blocking",
+    "theme",
+    "reloadOnWithdraw",
+    "googleConsentMode",
+    "gpc",
+    "receiptEndpoint",
+];
+
+/// Reads a [`Config`]: every field optional, unknown fields are errors.
+fn read(r: &mut Reader) -> Result<Config, json::Error> {
+    let mut c = Config::default();
+    r.object("struct Config", CONFIG_FIELDS, 0, true, &mut |r, i| {
+        match i {
+            0 => c.revision = r.u32()?,
+            1 => {
+                let mut categories = Vec::new();
+                r.seq(&mut |r| {
+                    categories.push(read_category(r)?);
+                    Ok(())
+                })?;
+                c.categories = categories;
+            }
+            2 => c.policy_url = r.string()?,
+            3 => c.accept_days = r.u32()?,
+            4 => c.reject_days = r.u32()?,
+            5 => c.storage_key = r.string()?,
+            6 => {
+                c.cookie = if r.null()? {
+                    None
+                } else {
+                    Some(read_cookie(r)?)
+                }
+            }
+            7 => c.language = r.optional_string()?,
+            8 => {
+                let mut texts = BTreeMap::new();
+                r.map(&mut |r, language| {
+                    texts.insert(language, crate::texts::read(r)?);
+                    Ok(())
+                })?;
+                c.texts = texts;
+            }
+            9 => c.floating_button = r.bool()?,
+            10 => c.floating_button_position = r.name(SIDES)?,
+            11 => c.layout = r.name(LAYOUTS)?,
+            12 => c.blocking = r.bool()?,
+            13 => c.theme = r.name(THEMES)?,
+            14 => c.reload_on_withdraw = r.bool()?,
+            15 => {
+                c.google_consent_mode = if r.null()? {
+                    None
+                } else {
+                    Some(read_consent_mode(r)?)
+                }
+            }
+            16 => c.gpc = r.bool()?,
+            _ => c.receipt_endpoint = r.optional_string()?,
+        }
+        Ok(())
+    })?;
+    Ok(c)
+}
+
+/// A list of strings.
+pub(crate) fn read_strings(r: &mut Reader) -> Result<Vec<String>, json::Error> {
+    let mut items = Vec::new();
+    r.seq(&mut |r| {
+        items.push(r.string()?);
+        Ok(())
+    })?;
+    Ok(items)
+}
+
+fn read_category(r: &mut Reader) -> Result<Category, json::Error> {
+    let mut c = Category {
+        id: String::new(),
+        label: String::new(),
+        description: String::new(),
+        required: false,
+        cookies: Vec::new(),
+        shares_data: false,
+    };
+    let fields = &[
+        "id",
+        "label",
+        "description",
+        "required",
+        "cookies",
+        "sharesData",
+    ];
+    // `id` and `label` have no default.
+    r.object("struct Category", fields, 0b11, true, &mut |r, i| {
+        match i {
+            0 => c.id = r.string()?,
+            1 => c.label = r.string()?,
+            2 => c.description = r.string()?,
+            3 => c.required = r.bool()?,
+            4 => c.cookies = read_strings(r)?,
+            _ => c.shares_data = r.bool()?,
+        }
+        Ok(())
+    })?;
+    Ok(c)
+}
+
+fn read_cookie(r: &mut Reader) -> Result<CookieMirror, json::Error> {
+    let mut c = CookieMirror::default();
+    let fields = &["name", "domain", "path", "sameSite", "secure"];
+    r.object("struct CookieMirror", fields, 0, true, &mut |r, i| {
+        match i {
+            0 => c.name = r.string()?,
+            1 => c.domain = r.optional_string()?,
+            2 => c.path = r.string()?,
+            3 => {
+                c.same_site = r.variant(&[
+                    ("Lax", SameSite::Lax),
+                    ("Strict", SameSite::Strict),
+                    ("None", SameSite::None),
+                ])?
+            }
+            _ => c.secure = if r.null()? { None } else { Some(r.bool()?) },
+        }
+        Ok(())
+    })?;
+    Ok(c)
+}
+
+fn read_consent_mode(r: &mut Reader) -> Result<GoogleConsentMode, json::Error> {
+    let mut m = GoogleConsentMode::default();
+    let fields = &[
+        "map",
+        "waitForUpdate",
+        "region",
+        "adsDataRedaction",
+        "urlPassthrough",
+    ];
+    r.object("struct GoogleConsentMode", fields, 0, true, &mut |r, i| {
+        match i {
+            0 => {
+                let mut map = BTreeMap::new();
+                r.map(&mut |r, id| {
+                    let mut types = Vec::new();
+                    r.seq(&mut |r| {
+                        types.push(r.name(CONSENT_TYPES)?);
+                        Ok(())
+                    })?;
+                    map.insert(id, types);
+                    Ok(())
+                })?;
+                m.map = map;
+            }
+            1 => m.wait_for_update = r.u32()?,
+            2 => m.region = read_strings(r)?,
+            3 => m.ads_data_redaction = r.bool()?,
+            _ => m.url_passthrough = r.bool()?,
+        }
+        Ok(())
+    })?;
+    Ok(m)
+}
+
 /// `DE`, `US-CA`: two capital letters, then optionally `-` and 1 to 3 capitals or digits.
 fn is_region_code(code: &str) -> bool {
     let (country, subdivision) = match code.split_once('-') {
@@ -668,85 +894,6 @@ fn is_region_code(code: &str) -> bool {
     country.len() == 2
         && country.bytes().all(|b| b.is_ascii_uppercase())
         && subdivision.is_none_or(|s| (1..=3).contains(&s.len()) && s.bytes().all(upper_or_digit))
-}
-
-/// The path (`categories[2].id`) of the JSON value that ends at `line`:`column` (1-based, as
-/// serde_json reports errors) in `text`: the keys of the enclosing objects and the indices of the
-/// enclosing arrays (without the innermost key when the error is `of_object` itself). A small scanner, so that a type error names its field without a path-tracking
-/// deserializer in the wasm.
-fn path_at(text: &str, line: usize, column: usize, of_object: bool) -> String {
-    enum Frame {
-        Object(Option<String>),
-        Array(usize),
-    }
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let mut end = (line_start + column).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut expecting_key = false;
-    // serde_json places errors of a whole value (an enum's name, a sequence) after its closing
-    // brackets: those close nothing the path should leave.
-    let mut chars = text[..end]
-        .trim_end_matches(|c: char| c.is_whitespace() || c == '}' || c == ']')
-        .chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' => {
-                stack.push(Frame::Object(None));
-                expecting_key = true;
-            }
-            '[' => stack.push(Frame::Array(0)),
-            '}' | ']' => {
-                stack.pop();
-            }
-            ',' => match stack.last_mut() {
-                Some(Frame::Array(index)) => *index += 1,
-                Some(Frame::Object(_)) => expecting_key = true,
-                None => {}
-            },
-            '"' => {
-                let mut string = String::new();
-                while let Some(c) = chars.next() {
-                    match c {
-                        '\\' => string.extend(chars.next()),
-                        '"' => break,
-                        _ => string.push(c),
-                    }
-                }
-                if std::mem::take(&mut expecting_key) {
-                    if let Some(Frame::Object(key)) = stack.last_mut() {
-                        *key = Some(string);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    if of_object {
-        if let Some(Frame::Object(key)) = stack.last_mut() {
-            *key = None;
-        }
-    }
-    let mut path = String::new();
-    for frame in &stack {
-        match frame {
-            Frame::Object(Some(key)) => {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(key);
-            }
-            Frame::Object(None) => {}
-            Frame::Array(index) => path.push_str(&format!("[{index}]")),
-        }
-    }
-    path
 }
 
 fn check_token(id: &str) -> Result<(), String> {

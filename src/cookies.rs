@@ -4,24 +4,12 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
-
 use crate::config::{Config, CookieMirror, SameSite};
+use crate::json;
 use crate::record::ConsentRecord;
 
 /// A cookie longer than this is not written (browsers drop cookies over 4096 bytes).
 pub const MAX_COOKIE_BYTES: usize = 4000;
-
-/// The value of the mirror cookie, before percent-encoding.
-#[derive(Debug, Serialize)]
-struct MirrorValue<'a> {
-    v: u32,
-    revision: u32,
-    accepted: Vec<&'a str>,
-    id: &'a str,
-    updated: u64,
-    expires: u64,
-}
 
 /// The `document.cookie` assignment that mirrors `record`: a percent-encoded JSON object
 /// `{"v":1,"revision":1,"accepted":["essential","statistics"],"id":"...","updated":..,"expires":..}`
@@ -32,20 +20,26 @@ pub fn mirror(
     now: u64,
     https: bool,
 ) -> Option<String> {
-    let value = MirrorValue {
-        v: record.v,
-        revision: record.revision,
-        accepted: record
+    let mut json = "{\"v\":".to_string();
+    json::push_u64(&mut json, record.v.into());
+    json.push_str(",\"revision\":");
+    json::push_u64(&mut json, record.revision.into());
+    json.push_str(",\"accepted\":");
+    json::push_strings(
+        &mut json,
+        record
             .categories
             .iter()
             .filter(|(_, on)| **on)
-            .map(|(id, _)| id.as_str())
-            .collect(),
-        id: &record.id,
-        updated: record.updated,
-        expires: record.expires,
-    };
-    let json = serde_json::to_string(&value).ok()?;
+            .map(|(id, _)| id.as_str()),
+    );
+    json.push_str(",\"id\":");
+    json::push_str(&mut json, &record.id);
+    json.push_str(",\"updated\":");
+    json::push_u64(&mut json, record.updated);
+    json.push_str(",\"expires\":");
+    json::push_u64(&mut json, record.expires);
+    json.push('}');
     let max_age = record.expires.saturating_sub(now) / 1000;
     let mut cookie = format!(
         "{}={}; Path={}; Max-Age={max_age}",

@@ -53,8 +53,7 @@ pub fn dispatch(name: &str, detail_json: &str) {
 /// Logs `message` once on the console and dispatches `consent:error`.
 pub fn report_error(kind: &'static str, message: String) {
     web_sys::console::error_1(&JsValue::from_str(&format!("consent-banner: {message}")));
-    let detail = ErrorDetail { kind, message };
-    dispatch(ERROR, &serde_json::to_string(&detail).unwrap_or_default());
+    dispatch(ERROR, &ErrorDetail { kind, message }.to_json());
 }
 
 /// The page's `<html lang>`, when set.

@@ -3,9 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use crate::config::Config;
+use crate::json;
 use crate::record::{ConsentRecord, Source};
 
 /// The decision is known on page load (stored, or none).
@@ -20,7 +19,8 @@ pub const HIDE: &str = "consent:hide";
 pub const ERROR: &str = "consent:error";
 
 /// The whole consent state, as carried by `consent:ready` and `consent:change`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "serde"), derive(serde::Serialize))]
 pub struct ConsentDetail {
     /// `true` when a valid decision exists.
     pub decided: bool,
@@ -72,17 +72,57 @@ impl ConsentDetail {
 
     /// The detail as JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let mut out = "{\"decided\":".to_string();
+        json::push_bool(&mut out, self.decided);
+        out.push_str(",\"categories\":");
+        json::push_decisions(&mut out, &self.categories);
+        out.push_str(",\"revision\":");
+        json::push_u64(&mut out, self.revision.into());
+        out.push_str(",\"given\":");
+        json::push_optional_u64(&mut out, self.given);
+        out.push_str(",\"updated\":");
+        json::push_optional_u64(&mut out, self.updated);
+        out.push_str(",\"expires\":");
+        json::push_optional_u64(&mut out, self.expires);
+        out.push_str(",\"id\":");
+        match &self.id {
+            Some(id) => json::push_str(&mut out, id),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"source\":");
+        match self.source {
+            Some(source) => json::push_str(&mut out, source.name()),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"changed\":");
+        json::push_strings(&mut out, self.changed.iter().map(String::as_str));
+        out.push_str(",\"persisted\":");
+        json::push_bool(&mut out, self.persisted);
+        out.push('}');
+        out
     }
 }
 
 /// The `detail` of `consent:error`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "serde"), derive(serde::Serialize))]
 pub struct ErrorDetail {
     /// A stable machine-readable kind: `config`, `storage`, `record`, `load`, `panic`.
     pub kind: &'static str,
     /// The human-readable message, also logged to the console.
     pub message: String,
+}
+
+impl ErrorDetail {
+    /// The detail as JSON: `{"kind":"config","message":"..."}`.
+    pub fn to_json(&self) -> String {
+        let mut out = "{\"kind\":".to_string();
+        json::push_str(&mut out, self.kind);
+        out.push_str(",\"message\":");
+        json::push_str(&mut out, &self.message);
+        out.push('}');
+        out
+    }
 }
 
 #[cfg(test)]

@@ -47,14 +47,17 @@ pub mod cookies;
 pub mod dom;
 pub mod events;
 pub mod gpc;
+mod json;
 pub mod receipt;
 pub mod record;
+#[cfg(any(test, feature = "serde"))]
+#[doc(hidden)]
+pub mod reference;
 pub mod richtext;
 pub mod storage;
 pub mod texts;
 pub mod ui;
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -100,8 +103,8 @@ impl Ui {
     ///
     /// When the JSON is not an object of booleans.
     pub fn set(&self, choices_json: &str) -> Result<(), JsError> {
-        let choices: BTreeMap<String, bool> = serde_json::from_str(choices_json).map_err(|e| {
-            JsError::new(&format!("set: expected {{\"category\": true|false}}: {e}"))
+        let choices = json::parse(choices_json, record::read_decisions).map_err(|e| {
+            JsError::new(&("set: expected {\"category\": true|false}: ".to_string() + &e.message))
         })?;
         self.commands.send(Command::Decide(Action::Set(choices)));
         Ok(())

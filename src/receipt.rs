@@ -13,9 +13,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
-
 use crate::config::Config;
+use crate::json;
 use crate::record::{ConsentRecord, Source};
 use crate::texts::ResolvedTexts;
 
@@ -23,8 +22,9 @@ use crate::texts::ResolvedTexts;
 pub const RECEIPT_VERSION: u32 = 1;
 
 /// What kind of decision a receipt records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "serde"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "serde"), serde(rename_all = "lowercase"))]
 pub enum ReceiptAction {
     /// Every category accepted.
     Accept,
@@ -39,8 +39,9 @@ pub enum ReceiptAction {
 }
 
 /// One consent receipt, sent as JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "serde"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "serde"), serde(rename_all = "camelCase"))]
 pub struct Receipt {
     /// Receipt format, [`RECEIPT_VERSION`].
     pub v: u32,
@@ -184,34 +185,40 @@ impl Receipt {
 
     /// The receipt as sent.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let mut out = "{\"v\":".to_string();
+        json::push_u64(&mut out, self.v.into());
+        out.push_str(",\"id\":");
+        json::push_str(&mut out, &self.id);
+        out.push_str(",\"time\":");
+        json::push_u64(&mut out, self.time);
+        out.push_str(",\"revision\":");
+        json::push_u64(&mut out, self.revision.into());
+        out.push_str(",\"action\":");
+        json::push_str(&mut out, self.action.name());
+        out.push_str(",\"source\":");
+        json::push_str(&mut out, self.source.name());
+        out.push_str(",\"categories\":");
+        json::push_decisions(&mut out, &self.categories);
+        out.push_str(",\"language\":");
+        json::push_str(&mut out, &self.language);
+        out.push_str(",\"textsSha256\":");
+        json::push_str(&mut out, &self.texts_sha256);
+        out.push('}');
+        out
     }
 }
 
-/// The texts a user is shown, in the fixed order that [`texts_sha256`] hashes.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ShownTexts<'a> {
-    language: &'a str,
-    policy_url: &'a str,
-    title: &'a str,
-    summary: &'a str,
-    policy_link: &'a str,
-    accept_all: &'a str,
-    reject_all: &'a str,
-    preferences: &'a str,
-    preferences_title: &'a str,
-    save: &'a str,
-    always_on: &'a str,
-    categories: Vec<ShownCategory<'a>>,
-}
-
-#[derive(Serialize)]
-struct ShownCategory<'a> {
-    id: &'a str,
-    label: &'a str,
-    description: &'a str,
-    required: bool,
+impl ReceiptAction {
+    /// The name in a receipt (`"withdraw"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ReceiptAction::Accept => "accept",
+            ReceiptAction::Decline => "decline",
+            ReceiptAction::Custom => "custom",
+            ReceiptAction::Withdraw => "withdraw",
+            ReceiptAction::Gpc => "gpc",
+        }
+    }
 }
 
 /// SHA-256, as lowercase hex, of the compact JSON object `{"language", "policyUrl", "title",
@@ -220,35 +227,48 @@ struct ShownCategory<'a> {
 /// the policy summary and every text of the first layer and the preferences, as resolved for the
 /// user's language.
 pub fn texts_sha256(config: &Config, texts: &ResolvedTexts) -> String {
-    let shown = ShownTexts {
-        language: &texts.language,
-        policy_url: &config.policy_url,
-        title: &texts.title,
-        summary: &texts.summary,
-        policy_link: &texts.policy_link,
-        accept_all: &texts.accept_all,
-        reject_all: &texts.reject_all,
-        preferences: &texts.preferences,
-        preferences_title: &texts.preferences_title,
-        save: &texts.save,
-        always_on: &texts.always_on,
-        categories: config
-            .categories
-            .iter()
-            .zip(&texts.categories)
-            .map(|(c, (label, description))| ShownCategory {
-                id: &c.id,
-                label,
-                description,
-                required: c.required,
-            })
-            .collect(),
-    };
-    let json = serde_json::to_string(&shown).unwrap_or_default();
-    sha256(json.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut json = String::from("{");
+    for (key, value) in [
+        ("language", &texts.language),
+        ("policyUrl", &config.policy_url),
+        ("title", &texts.title),
+        ("summary", &texts.summary),
+        ("policyLink", &texts.policy_link),
+        ("acceptAll", &texts.accept_all),
+        ("rejectAll", &texts.reject_all),
+        ("preferences", &texts.preferences),
+        ("preferencesTitle", &texts.preferences_title),
+        ("save", &texts.save),
+        ("alwaysOn", &texts.always_on),
+    ] {
+        json::push_key(&mut json, key);
+        json::push_str(&mut json, value);
+    }
+    json.push_str(",\"categories\":[");
+    for (i, (c, (label, description))) in
+        config.categories.iter().zip(&texts.categories).enumerate()
+    {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str("{\"id\":");
+        json::push_str(&mut json, &c.id);
+        json.push_str(",\"label\":");
+        json::push_str(&mut json, label);
+        json.push_str(",\"description\":");
+        json::push_str(&mut json, description);
+        json.push_str(",\"required\":");
+        json::push_bool(&mut json, c.required);
+        json.push('}');
+    }
+    json.push_str("]}");
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(64);
+    for byte in sha256(json.as_bytes()) {
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    hex
 }
 
 const K: [u32; 64] = [
@@ -439,6 +459,52 @@ mod tests {
         assert_eq!(
             receipt.categories,
             [("essential".to_string(), true), ("ads".to_string(), false)].into()
+        );
+    }
+
+    /// The digests that receipts already sent carry (computed with serde_json before the
+    /// hand-written writer): the hashed JSON must never change.
+    #[test]
+    fn texts_digest_is_stable_across_releases() {
+        let config = Config::default();
+        for (language, digest) in [
+            (
+                "en",
+                "a2194dafa86148bb95724c0cb8ce4b36f876c5ec480307128ead915787f60fc8",
+            ),
+            (
+                "de",
+                "5e91a62bbe3235edc7636c2b1f075d5313a0ffe084ea8bd547f45eb96161654e",
+            ),
+            (
+                "fr",
+                "712cb4b15ce40cc7fee4821616c6d98515ffa0be7a67fa377241b01fa39787b3",
+            ),
+            (
+                "es",
+                "e9da859dce8e7ce0677da3153f3a232a5116c2a76f2584f356d6f54912fd54d1",
+            ),
+            (
+                "ar",
+                "139358a5ad75018fee19fb5a500c4d8a0bbff395026481100013ad4b31b3c5e0",
+            ),
+        ] {
+            assert_eq!(texts_sha256(&config, &resolve(&config, language)), digest);
+        }
+        let escapes = Config::from_json(
+            r#"{"policyUrl":"/p?a=\"1\"","categories":[
+                {"id":"essential","label":"Ess\u0001ential \"core\"","required":true},
+                {"id":"stats","label":"Stats\\ ✓","description":"line\nbreak\ttab </script>"}],
+                "texts":{"de":{"title":"Tité\u001f"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            texts_sha256(&escapes, &resolve(&escapes, "en")),
+            "fcca07684d99a16997b244688dd29aadbf3172d91c0e385fa76a1df3f4cbd0bf"
+        );
+        assert_eq!(
+            texts_sha256(&escapes, &resolve(&escapes, "de")),
+            "edd1c578311735a9ed41ab590271fd4e9261989cbca6e6d42facf84266b2930a"
         );
     }
 

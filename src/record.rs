@@ -16,9 +16,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 use crate::config::Config;
+use crate::json::{self, Reader};
 
 /// The record format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -34,8 +33,12 @@ pub const MAX_ID_LEN: usize = 64;
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// Where the last change of a decision came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    derive(serde::Serialize, serde::Deserialize)
+)]
+#[cfg_attr(any(test, feature = "serde"), serde(rename_all = "lowercase"))]
 pub enum Source {
     /// The user, through the banner or the preferences.
     Banner,
@@ -47,9 +50,30 @@ pub enum Source {
     Storage,
 }
 
+const SOURCES: &[(&str, Source)] = &[
+    ("banner", Source::Banner),
+    ("api", Source::Api),
+    ("gpc", Source::Gpc),
+    ("storage", Source::Storage),
+];
+
+impl Source {
+    /// The name in the record and in events (`"banner"`).
+    pub fn name(self) -> &'static str {
+        SOURCES
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map_or("", |(name, _)| name)
+    }
+}
+
 /// One stored decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    derive(serde::Serialize, serde::Deserialize)
+)]
+#[cfg_attr(any(test, feature = "serde"), serde(deny_unknown_fields))]
 pub struct ConsentRecord {
     /// Format version, [`FORMAT_VERSION`].
     pub v: u32,
@@ -89,25 +113,35 @@ impl Stored {
             return Stored::Empty;
         };
         if text.len() > MAX_RECORD_BYTES {
-            return Stored::Corrupt(format!("record too large ({} bytes)", text.len()));
+            let mut reason = "record too large (".to_string();
+            json::push_u64(&mut reason, text.len() as u64);
+            reason.push_str(" bytes)");
+            return Stored::Corrupt(reason);
         }
-        #[derive(Deserialize)]
-        struct Version {
-            v: u64,
-        }
-        match serde_json::from_str::<Version>(text) {
-            Ok(Version { v }) if v > u64::from(FORMAT_VERSION) => {
+        // The version first: a newer format may have any shape.
+        let version = json::parse(text, |r| {
+            let mut v = 0;
+            r.object("struct Version", &["v"], 1, false, &mut |r, _| {
+                v = r.u64()?;
+                Ok(())
+            })?;
+            Ok(v)
+        });
+        match version {
+            Ok(v) if v > u64::from(FORMAT_VERSION) => {
                 return Stored::Newer(u32::try_from(v).unwrap_or(u32::MAX))
             }
-            Ok(Version { v }) if v < u64::from(FORMAT_VERSION) => {
-                return Stored::Corrupt(format!("unknown record version {v}"))
+            Ok(v) if v < u64::from(FORMAT_VERSION) => {
+                let mut reason = "unknown record version ".to_string();
+                json::push_u64(&mut reason, v);
+                return Stored::Corrupt(reason);
             }
             Ok(_) => {}
-            Err(e) => return Stored::Corrupt(format!("not a consent record: {e}")),
+            Err(e) => return Stored::Corrupt("not a consent record: ".to_string() + &e.message),
         }
-        match serde_json::from_str::<ConsentRecord>(text) {
+        match json::parse(text, read) {
             Ok(record) => Stored::Record(record),
-            Err(e) => Stored::Corrupt(format!("not a consent record: {e}")),
+            Err(e) => Stored::Corrupt("not a consent record: ".to_string() + &e.message),
         }
     }
 
@@ -147,8 +181,73 @@ impl ConsentRecord {
 
     /// The record as stored.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let mut out = "{\"v\":".to_string();
+        json::push_u64(&mut out, self.v.into());
+        out.push_str(",\"revision\":");
+        json::push_u64(&mut out, self.revision.into());
+        out.push_str(",\"categories\":");
+        json::push_decisions(&mut out, &self.categories);
+        out.push_str(",\"given\":");
+        json::push_u64(&mut out, self.given);
+        out.push_str(",\"updated\":");
+        json::push_u64(&mut out, self.updated);
+        out.push_str(",\"expires\":");
+        json::push_u64(&mut out, self.expires);
+        out.push_str(",\"id\":");
+        json::push_str(&mut out, &self.id);
+        out.push_str(",\"source\":");
+        json::push_str(&mut out, self.source.name());
+        out.push('}');
+        out
     }
+}
+
+/// Reads a [`ConsentRecord`]: every field required, unknown fields are errors.
+fn read(r: &mut Reader) -> Result<ConsentRecord, json::Error> {
+    let mut record = ConsentRecord {
+        v: 0,
+        revision: 0,
+        categories: BTreeMap::new(),
+        given: 0,
+        updated: 0,
+        expires: 0,
+        id: String::new(),
+        source: Source::Banner,
+    };
+    let fields = &[
+        "v",
+        "revision",
+        "categories",
+        "given",
+        "updated",
+        "expires",
+        "id",
+        "source",
+    ];
+    r.object("struct ConsentRecord", fields, 0xff, true, &mut |r, i| {
+        match i {
+            0 => record.v = r.u32()?,
+            1 => record.revision = r.u32()?,
+            2 => record.categories = read_decisions(r)?,
+            3 => record.given = r.u64()?,
+            4 => record.updated = r.u64()?,
+            5 => record.expires = r.u64()?,
+            6 => record.id = r.string()?,
+            _ => record.source = r.variant(SOURCES)?,
+        }
+        Ok(())
+    })?;
+    Ok(record)
+}
+
+/// Reads `{"category": true|false, ...}` (a repeated id keeps its last value).
+pub(crate) fn read_decisions(r: &mut Reader) -> Result<BTreeMap<String, bool>, json::Error> {
+    let mut decisions = BTreeMap::new();
+    r.map(&mut |r, id| {
+        decisions.insert(id, r.bool()?);
+        Ok(())
+    })?;
+    Ok(decisions)
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
-//! The record in localStorage, through gloo-storage, probed first.
+//! The record in localStorage, probed first.
 //!
 //! Storage may be missing, blocked (sandboxed iframes, privacy modes) or full. [`RecordStore`]
 //! probes it once; when it is unusable the decision still works for the page and events say
 //! `persisted: false`.
 
-use gloo_storage::{LocalStorage, Storage};
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::record::{ConsentRecord, Stored};
 
@@ -54,16 +54,10 @@ impl RecordStore {
 
     /// What is stored under the key; [`Stored::Empty`] when storage is unavailable.
     pub fn read(&self) -> Stored {
-        if !self.available {
-            return Stored::Empty;
-        }
-        Stored::parse(
-            LocalStorage::raw()
-                .get_item(&self.key)
-                .ok()
-                .flatten()
-                .as_deref(),
-        )
+        let text = local_storage()
+            .filter(|_| self.available)
+            .and_then(|storage| storage.get_item(&self.key).ok().flatten());
+        Stored::parse(text.as_deref())
     }
 
     /// Writes the record.
@@ -73,25 +67,41 @@ impl RecordStore {
     /// [`StorageError::Unavailable`] when the probe failed, [`StorageError::Write`] when the
     /// browser refused the write (quota).
     pub fn write(&self, record: &ConsentRecord) -> Result<(), StorageError> {
-        if !self.available {
-            return Err(StorageError::Unavailable);
-        }
-        LocalStorage::set(&self.key, record).map_err(|e| StorageError::Write(e.to_string()))
+        let storage = local_storage()
+            .filter(|_| self.available)
+            .ok_or(StorageError::Unavailable)?;
+        storage
+            .set_item(&self.key, &record.to_json())
+            .map_err(|e| StorageError::Write(describe(&e)))
     }
 
     /// Deletes the record.
     pub fn clear(&self) {
-        if self.available {
-            LocalStorage::delete(&self.key);
+        if let Some(storage) = local_storage().filter(|_| self.available) {
+            let _ = storage.remove_item(&self.key);
         }
     }
 }
 
-/// `true` when localStorage exists and a test key can be written and removed. gloo-storage's
-/// `raw()` panics when storage is blocked, so this runs first.
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// What a thrown value says: `error.toString()` for an `Error` (`QuotaExceededError: ...`), the
+/// text of a thrown string.
+fn describe(thrown: &JsValue) -> String {
+    match thrown.dyn_ref::<js_sys::Error>() {
+        Some(error) => error.to_string().into(),
+        None => thrown
+            .as_string()
+            .unwrap_or_else(|| "an unknown error".into()),
+    }
+}
+
+/// `true` when localStorage exists and a test key can be written and removed.
 fn probe() -> bool {
     const PROBE_KEY: &str = "__consent_banner_probe__";
-    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+    let Some(storage) = local_storage() else {
         return false;
     };
     let ok = storage.set_item(PROBE_KEY, "1").is_ok();

@@ -5,9 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 use crate::config::{Category, Config};
+use crate::json::{self, Reader};
 
 /// Languages whose UI texts are built in.
 pub const BUILT_IN_LANGUAGES: &[&str] = &["en", "de", "fr", "es", "ar"];
@@ -16,9 +15,16 @@ pub const BUILT_IN_LANGUAGES: &[&str] = &["en", "de", "fr", "es", "ar"];
 const RTL_LANGUAGES: &[&str] = &["ar", "fa", "he", "ur", "yi", "ps", "sd", "ug", "dv", "ku"];
 
 /// UI texts of one language, as given in the config; every field is optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    derive(serde::Serialize, serde::Deserialize)
+)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
 pub struct Texts {
     /// Heading of the banner.
     pub title: Option<String>,
@@ -45,19 +51,95 @@ pub struct Texts {
     /// Shown when the browser's Global Privacy Control signal was honoured.
     pub gpc_notice: Option<String>,
     /// Category labels and descriptions in this language, by category id.
-    #[serde(default)]
+    #[cfg_attr(any(test, feature = "serde"), serde(default))]
     pub categories: BTreeMap<String, CategoryText>,
 }
 
 /// A category's label and description in one language.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    derive(serde::Serialize, serde::Deserialize)
+)]
 #[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
 pub struct CategoryText {
     /// The category's name.
     pub label: Option<String>,
     /// What the category does.
     pub description: Option<String>,
+}
+
+const TEXTS_FIELDS: &[&str] = &[
+    "title",
+    "summary",
+    "acceptAll",
+    "rejectAll",
+    "preferences",
+    "save",
+    "close",
+    "policyLink",
+    "preferencesTitle",
+    "alwaysOn",
+    "reopen",
+    "gpcNotice",
+    "categories",
+];
+
+/// Reads the [`Texts`] of one language (see `crate::json`).
+pub(crate) fn read(r: &mut Reader) -> Result<Texts, json::Error> {
+    let mut t = Texts::default();
+    r.object("struct Texts", TEXTS_FIELDS, 0, true, &mut |r, i| {
+        let field = match i {
+            0 => &mut t.title,
+            1 => &mut t.summary,
+            2 => &mut t.accept_all,
+            3 => &mut t.reject_all,
+            4 => &mut t.preferences,
+            5 => &mut t.save,
+            6 => &mut t.close,
+            7 => &mut t.policy_link,
+            8 => &mut t.preferences_title,
+            9 => &mut t.always_on,
+            10 => &mut t.reopen,
+            11 => &mut t.gpc_notice,
+            _ => {
+                let mut categories = BTreeMap::new();
+                r.map(&mut |r, id| {
+                    categories.insert(id, read_category_text(r)?);
+                    Ok(())
+                })?;
+                t.categories = categories;
+                return Ok(());
+            }
+        };
+        *field = r.optional_string()?;
+        Ok(())
+    })?;
+    Ok(t)
+}
+
+fn read_category_text(r: &mut Reader) -> Result<CategoryText, json::Error> {
+    let mut t = CategoryText::default();
+    r.object(
+        "struct CategoryText",
+        &["label", "description"],
+        0,
+        true,
+        &mut |r, i| {
+            let value = r.optional_string()?;
+            if i == 0 {
+                t.label = value;
+            } else {
+                t.description = value;
+            }
+            Ok(())
+        },
+    )?;
+    Ok(t)
 }
 
 impl Texts {

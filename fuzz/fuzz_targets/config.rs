@@ -1,5 +1,6 @@
-//! `Config::from_json` on any text: never panics; an accepted config survives a JSON round trip
-//! and resolves its texts in every language it names.
+//! `Config::from_json` on any text: never panics; reads as serde_json reads it (the same config or
+//! the same message, see `consent_banner::reference`); an accepted config survives a JSON round
+//! trip and resolves its texts in every language it names.
 #![no_main]
 
 use consent_banner::config::Config;
@@ -10,6 +11,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    if let Err(difference) = consent_banner::reference::check_config(text) {
+        panic!("{difference}");
+    }
     let Ok(config) = Config::from_json(text) else {
         return;
     };

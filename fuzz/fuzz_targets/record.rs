@@ -1,5 +1,6 @@
-//! `Stored::parse` and `valid_record` on any stored text, at several clocks: never panic; a
-//! record re-reads as itself; a valid record decides every optional category.
+//! `Stored::parse` and `valid_record` on any stored text, at several clocks: never panic; read as
+//! serde_json reads them (see `consent_banner::reference`), and so are the API's choices; a record
+//! re-reads as itself; a valid record decides every optional category.
 #![no_main]
 
 use consent_banner::config::Config;
@@ -10,6 +11,14 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    for check in [
+        consent_banner::reference::check_record,
+        consent_banner::reference::check_choices,
+    ] {
+        if let Err(difference) = check(text) {
+            panic!("{difference}");
+        }
+    }
     let config = Config::default();
     let stored = Stored::parse(Some(text));
     if let Stored::Record(record) = &stored {
