@@ -506,13 +506,30 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::Parse(message) => write!(f, "config: {message}"),
-            ConfigError::Invalid { field, reason } => write!(f, "config: {field}: {reason}"),
+            ConfigError::Parse(message) => {
+                f.write_str("config: ")?;
+                f.write_str(message)
+            }
+            ConfigError::Invalid { field, reason } => {
+                f.write_str("config: ")?;
+                f.write_str(field)?;
+                f.write_str(": ")?;
+                f.write_str(reason)
+            }
         }
     }
 }
 
 impl std::error::Error for ConfigError {}
+
+/// `name[i]suffix`: `categories[2].id`.
+fn indexed(name: &str, i: usize, suffix: &str) -> String {
+    let mut path = name.to_string();
+    path.push('[');
+    json::push_u64(&mut path, i as u64);
+    path.push(']');
+    path + suffix
+}
 
 fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ConfigError {
     ConfigError::Invalid {
@@ -573,22 +590,23 @@ impl Config {
             return Err(invalid("categories", "at least one category is needed"));
         }
         for (i, category) in self.categories.iter().enumerate() {
-            let field = format!("categories[{i}].id");
-            check_token(&category.id).map_err(|reason| invalid(&field, reason))?;
+            let field = |name: &str| indexed("categories", i, name);
+            check_token(&category.id).map_err(|reason| invalid(field(".id"), reason))?;
             if self.categories[..i].iter().any(|c| c.id == category.id) {
-                return Err(invalid(field, format!("duplicate {:?}", category.id)));
+                return Err(invalid(
+                    field(".id"),
+                    "duplicate ".to_string() + &json::debug(&category.id),
+                ));
             }
             if category.label.trim().is_empty() {
-                return Err(invalid(
-                    format!("categories[{i}].label"),
-                    "must not be empty",
-                ));
+                return Err(invalid(field(".label"), "must not be empty"));
             }
             for (j, cookie) in category.cookies.iter().enumerate() {
                 if !is_cookie_pattern(cookie) {
                     return Err(invalid(
-                        format!("categories[{i}].cookies[{j}]"),
-                        format!("{cookie:?} is not a cookie name (a trailing * matches a prefix)"),
+                        indexed(&field(".cookies"), j, ""),
+                        json::debug(cookie)
+                            + " is not a cookie name (a trailing * matches a prefix)",
                     ));
                 }
             }
@@ -610,7 +628,7 @@ impl Config {
             if !is_cookie_pattern(&cookie.name) || cookie.name.ends_with('*') {
                 return Err(invalid(
                     "cookie.name",
-                    format!("{:?} is not a cookie name", cookie.name),
+                    json::debug(&cookie.name) + " is not a cookie name",
                 ));
             }
             if !cookie.path.starts_with('/') || !cookie.path.bytes().all(is_cookie_value_byte) {
@@ -628,7 +646,7 @@ impl Config {
                 {
                     return Err(invalid(
                         "cookie.domain",
-                        format!("{domain:?} is not a domain"),
+                        json::debug(domain) + " is not a domain",
                     ));
                 }
             }
@@ -640,7 +658,10 @@ impl Config {
             if !self.texts.contains_key(language)
                 && !BUILT_IN_LANGUAGES.contains(&language.as_str())
             {
-                return Err(invalid("language", format!("no texts for {language:?}")));
+                return Err(invalid(
+                    "language",
+                    "no texts for ".to_string() + &json::debug(language),
+                ));
             }
         }
         if let Some(mode) = &self.google_consent_mode {
@@ -651,20 +672,22 @@ impl Config {
             if mailto || check_link(endpoint).is_err() {
                 return Err(invalid(
                     "receiptEndpoint",
-                    format!("{endpoint:?} is not an http(s) or relative URL"),
+                    json::debug(endpoint) + " is not an http(s) or relative URL",
                 ));
             }
         }
         for (language, texts) in &self.texts {
             if !is_language_tag(language) {
                 return Err(invalid(
-                    format!("texts.{language}"),
+                    "texts.".to_string() + language,
                     "not a language tag (like \"en\" or \"pt-BR\")",
                 ));
             }
             texts
                 .validate(&self.categories)
-                .map_err(|(field, reason)| invalid(format!("texts.{language}.{field}"), reason))?;
+                .map_err(|(field, reason)| {
+                    invalid("texts.".to_string() + language + "." + &field, reason)
+                })?;
         }
         Ok(())
     }
@@ -682,9 +705,12 @@ impl Config {
             ));
         }
         for (id, types) in &mode.map {
-            let field = format!("googleConsentMode.map.{id}");
+            let field = "googleConsentMode.map.".to_string() + id;
             if self.category(id).is_none() {
-                return Err(invalid(field, format!("no category {id:?}")));
+                return Err(invalid(
+                    field,
+                    "no category ".to_string() + &json::debug(id),
+                ));
             }
             if types.is_empty() {
                 return Err(invalid(field, "list at least one consent type"));
@@ -699,8 +725,9 @@ impl Config {
         for (i, region) in mode.region.iter().enumerate() {
             if !is_region_code(region) {
                 return Err(invalid(
-                    format!("googleConsentMode.region[{i}]"),
-                    format!("{region:?} is not an ISO 3166 region code (like \"DE\" or \"US-CA\")"),
+                    indexed("googleConsentMode.region", i, ""),
+                    json::debug(region)
+                        + " is not an ISO 3166 region code (like \"DE\" or \"US-CA\")",
                 ));
             }
         }
@@ -905,9 +932,8 @@ fn check_token(id: &str) -> Result<(), String> {
     let rest_ok =
         bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
     if !starts_with_letter || !rest_ok || id.len() > 32 {
-        return Err(format!(
-            "{id:?} is not a simple token (a-z, 0-9, _ and -, starting with a letter, at most 32)"
-        ));
+        return Err(json::debug(id)
+            + " is not a simple token (a-z, 0-9, _ and -, starting with a letter, at most 32)");
     }
     Ok(())
 }
@@ -920,7 +946,7 @@ pub fn check_link(link: &str) -> Result<(), String> {
         return Err("must not be empty".into());
     }
     if link.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(format!("{link:?} holds spaces or control characters"));
+        return Err(json::debug(link) + " holds spaces or control characters");
     }
     let lower = link.to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
@@ -928,14 +954,12 @@ pub fn check_link(link: &str) -> Result<(), String> {
         return Ok(());
     }
     if link.starts_with("//") || link.starts_with("\\") {
-        return Err(format!("{link:?} is protocol-relative; write https://"));
+        return Err(json::debug(link) + " is protocol-relative; write https://");
     }
     // A scheme is letters, digits, `+`, `-`, `.` before the first `:`, and comes before any `/?#`.
     let before_delimiter = link.split(['/', '?', '#']).next().unwrap_or("");
     if before_delimiter.contains(':') {
-        return Err(format!(
-            "{link:?} is not an http(s), relative or mailto link"
-        ));
+        return Err(json::debug(link) + " is not an http(s), relative or mailto link");
     }
     Ok(())
 }

@@ -41,12 +41,9 @@ pub fn mirror(
     json::push_u64(&mut json, record.expires);
     json.push('}');
     let max_age = record.expires.saturating_sub(now) / 1000;
-    let mut cookie = format!(
-        "{}={}; Path={}; Max-Age={max_age}",
-        mirror.name,
-        encode(&json),
-        mirror.path
-    );
+    let mut cookie = mirror.name.clone() + "=" + &encode(&json) + "; Path=" + &mirror.path;
+    cookie.push_str("; Max-Age=");
+    json::push_u64(&mut cookie, max_age);
     if let Some(domain) = &mirror.domain {
         cookie.push_str("; Domain=");
         cookie.push_str(domain);
@@ -64,7 +61,7 @@ pub fn mirror(
 
 /// The `document.cookie` assignment that deletes the mirror cookie (after a reset).
 pub fn mirror_deletion(mirror: &CookieMirror) -> String {
-    let mut cookie = format!("{}=; Max-Age=0; Path={}", mirror.name, mirror.path);
+    let mut cookie = mirror.name.clone() + "=; Max-Age=0; Path=" + &mirror.path;
     if let Some(domain) = &mirror.domain {
         cookie.push_str("; Domain=");
         cookie.push_str(domain);
@@ -79,7 +76,10 @@ fn encode(text: &str) -> String {
         if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
             out.push(byte as char);
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
         }
     }
     out
@@ -129,7 +129,7 @@ pub fn deletions(
     let is_ip = host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[');
     if !is_ip {
         for start in 0..labels.len().saturating_sub(1) {
-            domains.push(format!("; Domain=.{}", labels[start..].join(".")));
+            domains.push("; Domain=.".to_string() + &labels[start..].join("."));
         }
     }
     let mut paths = BTreeSet::new();
@@ -147,7 +147,7 @@ pub fn deletions(
     for name in doomed {
         for domain in &domains {
             for p in &paths {
-                out.push(format!("{name}=; Max-Age=0; Path={p}{domain}"));
+                out.push(name.clone() + "=; Max-Age=0; Path=" + p + domain);
             }
         }
     }

@@ -30,11 +30,29 @@ pub fn random_id() -> String {
         }
         let mut bytes = [0u8; 16];
         if crypto.get_random_values_with_u8_array(&mut bytes).is_ok() {
-            return bytes.iter().map(|b| format!("{b:02x}")).collect();
+            return hex(&bytes);
         }
     }
     // No crypto at all: still unique enough for an anonymous receipt id.
-    format!("{:x}{:x}", now_ms(), (js_sys::Math::random() * 1e15) as u64)
+    let random = (js_sys::Math::random() * 1e15) as u64;
+    let mut id = String::new();
+    for n in [now_ms(), random] {
+        let digits = hex(&n.to_be_bytes());
+        let digits = digits.trim_start_matches('0');
+        id.push_str(if digits.is_empty() { "0" } else { digits });
+    }
+    id
+}
+
+/// Lowercase hex of `bytes`.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+    }
+    out
 }
 
 /// Dispatches `name` on `window` with `detail` parsed from JSON.
@@ -52,7 +70,9 @@ pub fn dispatch(name: &str, detail_json: &str) {
 
 /// Logs `message` once on the console and dispatches `consent:error`.
 pub fn report_error(kind: &'static str, message: String) {
-    web_sys::console::error_1(&JsValue::from_str(&format!("consent-banner: {message}")));
+    web_sys::console::error_1(&JsValue::from_str(
+        &("consent-banner: ".to_string() + &message),
+    ));
     dispatch(ERROR, &ErrorDetail { kind, message }.to_json());
 }
 

@@ -23,10 +23,11 @@ impl std::fmt::Display for StorageError {
             StorageError::Unavailable => f.write_str(
                 "storage: localStorage is unavailable; the choice holds for this page only",
             ),
-            StorageError::Write(reason) => write!(
-                f,
-                "storage: could not save the choice ({reason}); it holds for this page only"
-            ),
+            StorageError::Write(reason) => {
+                f.write_str("storage: could not save the choice (")?;
+                f.write_str(reason)?;
+                f.write_str("); it holds for this page only")
+            }
         }
     }
 }

@@ -146,7 +146,10 @@ impl Texts {
     pub(crate) fn validate(&self, categories: &[Category]) -> Result<(), (String, String)> {
         for id in self.categories.keys() {
             if !categories.iter().any(|c| &c.id == id) {
-                return Err((format!("categories.{id}"), format!("no category {id:?}")));
+                return Err((
+                    "categories.".to_string() + id,
+                    "no category ".to_string() + &json::debug(id),
+                ));
             }
         }
         Ok(())
