@@ -12,10 +12,10 @@
 //! assert_eq!(config.categories.len(), 3);
 //! ```
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::json::{self, Reader};
+use crate::map::Map;
 use crate::texts::{Texts, BUILT_IN_LANGUAGES};
 
 /// The whole configuration of one banner.
@@ -49,7 +49,7 @@ pub struct Config {
     /// `<html lang>`, then the browser's languages, then `"en"`.
     pub language: Option<String>,
     /// UI texts per language, each field optional; missing fields fall back to the built-in texts.
-    pub texts: BTreeMap<String, Texts>,
+    pub texts: Map<Texts>,
     /// Show the floating "cookie preferences" button after a decision. Default `true`.
     pub floating_button: bool,
     /// Side of the window for the floating button: `"left"` or `"right"`. Default `"left"`.
@@ -129,7 +129,7 @@ pub struct Category {
 pub struct GoogleConsentMode {
     /// The consent types each category grants, by category id. A type is `granted` when every
     /// category that lists it is accepted, else `denied`. Default: none (at least one is needed).
-    pub map: BTreeMap<String, Vec<ConsentType>>,
+    pub map: Map<Vec<ConsentType>>,
     /// Milliseconds Google tags wait for the decision before sending (`wait_for_update`), at most
     /// 10000. Default `500`.
     pub wait_for_update: u32,
@@ -146,7 +146,7 @@ pub struct GoogleConsentMode {
 impl Default for GoogleConsentMode {
     fn default() -> Self {
         GoogleConsentMode {
-            map: BTreeMap::new(),
+            map: Map::new(),
             wait_for_update: 500,
             region: Vec::new(),
             ads_data_redaction: false,
@@ -278,7 +278,7 @@ impl Default for Config {
             storage_key: "consent-banner".into(),
             cookie: None,
             language: None,
-            texts: BTreeMap::new(),
+            texts: Map::new(),
             floating_button: true,
             floating_button_position: Side::Left,
             layout: Layout::Bottom,
@@ -785,7 +785,7 @@ fn read(r: &mut Reader) -> Result<Config, json::Error> {
             }
             7 => c.language = r.optional_string()?,
             8 => {
-                let mut texts = BTreeMap::new();
+                let mut texts = Map::new();
                 r.map(&mut |r, language| {
                     texts.insert(language, crate::texts::read(r)?);
                     Ok(())
@@ -889,7 +889,7 @@ fn read_consent_mode(r: &mut Reader) -> Result<GoogleConsentMode, json::Error> {
     r.object("struct GoogleConsentMode", fields, 0, true, &mut |r, i| {
         match i {
             0 => {
-                let mut map = BTreeMap::new();
+                let mut map = Map::new();
                 r.map(&mut |r, id| {
                     let mut types = Vec::new();
                     r.seq(&mut |r| {

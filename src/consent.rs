@@ -1,9 +1,8 @@
 //! The decision model: from the current record and an act of the user (or the host page) to the
 //! next record. Pure: the clock and the new consent id are parameters.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::config::Config;
+use crate::map::{Map, Set};
 use crate::record::{ConsentRecord, Source, FORMAT_VERSION};
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
@@ -17,12 +16,12 @@ pub enum Action {
     RejectAll,
     /// Set the given categories; others keep their current decision, or are declined when there is
     /// none. Unknown and required ids are ignored.
-    Set(BTreeMap<String, bool>),
+    Set(Map<bool>),
 }
 
 /// The categories in effect: required ones always, optional ones only when `record` is valid and
 /// accepts them. Unknown categories in a record never grant anything.
-pub fn accepted(config: &Config, record: Option<&ConsentRecord>, now: u64) -> BTreeSet<String> {
+pub fn accepted(config: &Config, record: Option<&ConsentRecord>, now: u64) -> Set {
     let valid = record.filter(|r| r.is_valid_at(now, config));
     ids(config
         .categories
@@ -31,23 +30,14 @@ pub fn accepted(config: &Config, record: Option<&ConsentRecord>, now: u64) -> BT
         .map(|c| c.id.clone()))
 }
 
-/// A decision per category id, built by insertion: `collect()` into a B-tree sorts its input
-/// first, with a stable sort that costs kilobytes of wasm for each element type.
-pub fn decisions(pairs: impl IntoIterator<Item = (String, bool)>) -> BTreeMap<String, bool> {
-    let mut map = BTreeMap::new();
-    for (id, on) in pairs {
-        map.insert(id, on);
-    }
-    map
+/// A decision per category id.
+pub fn decisions(pairs: impl IntoIterator<Item = (String, bool)>) -> Map<bool> {
+    pairs.into_iter().collect()
 }
 
-/// A set of category ids, built by insertion (see [`decisions`]).
-pub fn ids(items: impl IntoIterator<Item = String>) -> BTreeSet<String> {
-    let mut set = BTreeSet::new();
-    for id in items {
-        set.insert(id);
-    }
-    set
+/// A set of category ids.
+pub fn ids(items: impl IntoIterator<Item = String>) -> Set {
+    items.into_iter().collect()
 }
 
 /// The record that `action` makes. `previous` counts only when it is valid at `now`; its id and
@@ -94,8 +84,13 @@ pub fn decide(
 }
 
 /// The category ids whose effective state differs between two accepted sets, sorted.
-pub fn changed(before: &BTreeSet<String>, after: &BTreeSet<String>) -> Vec<String> {
-    before.symmetric_difference(after).cloned().collect()
+pub fn changed(before: &Set, after: &Set) -> Vec<String> {
+    ids(before
+        .difference(after)
+        .chain(after.difference(before))
+        .cloned())
+    .into_iter()
+    .collect()
 }
 
 #[cfg(test)]
@@ -206,7 +201,7 @@ mod tests {
             let mut now = NOW;
             let mut record: Option<ConsentRecord> = None;
             // The reference model: what the user explicitly granted, forgotten on bump/expiry.
-            let mut granted: BTreeSet<String> = BTreeSet::new();
+            let mut granted = std::collections::BTreeSet::new();
             for step in steps {
                 match step {
                     Step::Act(action) => {

@@ -2,10 +2,9 @@
 //! the deletion of a declined category's cookies. Pure: the page's host, path, scheme and current
 //! cookies are parameters.
 
-use std::collections::BTreeSet;
-
 use crate::config::{Config, CookieMirror, SameSite};
 use crate::json;
+use crate::map::Set;
 use crate::record::ConsentRecord;
 
 /// A cookie longer than this is not written (browsers drop cookies over 4096 bytes).
@@ -86,7 +85,7 @@ fn encode(text: &str) -> String {
 }
 
 /// The names in a `document.cookie` string.
-pub fn names(cookie_header: &str) -> BTreeSet<String> {
+pub fn names(cookie_header: &str) -> Set {
     crate::consent::ids(cookie_header.split(';').filter_map(|pair| {
         let name = pair.split('=').next()?.trim();
         (!name.is_empty()).then(|| name.to_string())
@@ -107,7 +106,7 @@ pub fn matches(pattern: &str, name: &str) -> bool {
 pub fn deletions(
     config: &Config,
     record: &ConsentRecord,
-    present: &BTreeSet<String>,
+    present: &Set,
     host: &str,
     path: &str,
 ) -> Vec<String> {
@@ -132,7 +131,7 @@ pub fn deletions(
             domains.push("; Domain=.".to_string() + &labels[start..].join("."));
         }
     }
-    let mut paths = BTreeSet::new();
+    let mut paths = Set::new();
     paths.insert("/".to_string());
     if let Some(mirror) = &config.cookie {
         paths.insert(mirror.path.clone());

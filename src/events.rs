@@ -1,10 +1,9 @@
 //! The events dispatched on `window`, and the `detail` they carry. Pure: the wasm edge turns a
 //! [`ConsentDetail`] into a JavaScript object.
 
-use std::collections::BTreeMap;
-
 use crate::config::Config;
 use crate::json;
+use crate::map::Map;
 use crate::record::{ConsentRecord, Source};
 
 /// The decision is known on page load (stored, or none).
@@ -25,7 +24,7 @@ pub struct ConsentDetail {
     /// `true` when a valid decision exists.
     pub decided: bool,
     /// Effective state per category id (required ones always `true`).
-    pub categories: BTreeMap<String, bool>,
+    pub categories: Map<bool>,
     /// The policy revision.
     pub revision: u32,
     /// First decision time (ms), or `null`.

@@ -23,7 +23,7 @@
 //! The writer produces what `serde_json::to_string` produces: compact, with serde_json's string
 //! escapes.
 
-use std::collections::BTreeMap;
+use crate::map::Map;
 
 /// An error as serde_json reports it, before its position is rendered.
 #[derive(Debug)]
@@ -1099,7 +1099,7 @@ pub(crate) fn push_bool(out: &mut String, value: bool) {
 }
 
 /// Appends a decision per category id: `{"essential":true,"statistics":false}`.
-pub(crate) fn push_decisions(out: &mut String, decisions: &BTreeMap<String, bool>) {
+pub(crate) fn push_decisions(out: &mut String, decisions: &Map<bool>) {
     out.push('{');
     for (id, on) in decisions {
         push_key(out, id);

@@ -48,6 +48,7 @@ pub mod dom;
 pub mod events;
 pub mod gpc;
 mod json;
+pub mod map;
 pub mod receipt;
 pub mod record;
 #[cfg(any(test, feature = "serde"))]

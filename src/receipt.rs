@@ -11,10 +11,9 @@
 //! the policy revision, the decision and a SHA-256 of the texts the user was shown
 //! ([`texts_sha256`]), so the site can later prove which wording a decision answered.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::config::Config;
 use crate::json;
+use crate::map::{Map, Set};
 use crate::record::{ConsentRecord, Source};
 use crate::texts::ResolvedTexts;
 
@@ -56,7 +55,7 @@ pub struct Receipt {
     /// Who made it: `banner` (the user), `api` (the host page) or `gpc` (the browser's signal).
     pub source: Source,
     /// The decision per category id. For `gpc`, only the categories it decides.
-    pub categories: BTreeMap<String, bool>,
+    pub categories: Map<bool>,
     /// The language of the texts shown.
     pub language: String,
     /// SHA-256 (lowercase hex) of the texts shown, see [`texts_sha256`].
@@ -90,7 +89,7 @@ impl Receipt {
         revision: u32,
         action: ReceiptAction,
         source: Source,
-        categories: BTreeMap<String, bool>,
+        categories: Map<bool>,
     ) -> Receipt {
         Receipt {
             v: RECEIPT_VERSION,
@@ -111,7 +110,7 @@ impl Receipt {
         config: &Config,
         shown: &Shown,
         record: &ConsentRecord,
-        before: &BTreeSet<String>,
+        before: &Set,
     ) -> Receipt {
         let on = |id: &String| record.categories.get(id) == Some(&true);
         let optional: Vec<&String> = config
@@ -400,7 +399,7 @@ mod tests {
             "3f0c",
             Source::Banner,
         );
-        let receipt = Receipt::decision(&config, &shown(&config), &record, &BTreeSet::new());
+        let receipt = Receipt::decision(&config, &shown(&config), &record, &Set::new());
         let json = receipt.to_json();
         let expected = format!(
             r#"{{"v":1,"id":"3f0c","time":1796000000000,"revision":1,"action":"custom","source":"banner","categories":{{"essential":true,"functional":false,"statistics":true}},"language":"en","textsSha256":"{}"}}"#,

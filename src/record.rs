@@ -14,10 +14,9 @@
 //! The loader (`www/consent-banner.js`) repeats [`ConsentRecord::is_valid_at`]; the shared vectors
 //! in `tests/vectors/records.json` prove that both agree.
 
-use std::collections::BTreeMap;
-
 use crate::config::Config;
 use crate::json::{self, Reader};
+use crate::map::Map;
 
 /// The record format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -80,7 +79,7 @@ pub struct ConsentRecord {
     /// The policy revision the user answered.
     pub revision: u32,
     /// The decision per category id.
-    pub categories: BTreeMap<String, bool>,
+    pub categories: Map<bool>,
     /// When the user first decided (ms).
     pub given: u64,
     /// When the user last changed the decision (ms).
@@ -207,7 +206,7 @@ fn read(r: &mut Reader) -> Result<ConsentRecord, json::Error> {
     let mut record = ConsentRecord {
         v: 0,
         revision: 0,
-        categories: BTreeMap::new(),
+        categories: Map::new(),
         given: 0,
         updated: 0,
         expires: 0,
@@ -241,8 +240,8 @@ fn read(r: &mut Reader) -> Result<ConsentRecord, json::Error> {
 }
 
 /// Reads `{"category": true|false, ...}` (a repeated id keeps its last value).
-pub(crate) fn read_decisions(r: &mut Reader) -> Result<BTreeMap<String, bool>, json::Error> {
-    let mut decisions = BTreeMap::new();
+pub(crate) fn read_decisions(r: &mut Reader) -> Result<Map<bool>, json::Error> {
+    let mut decisions = Map::new();
     r.map(&mut |r, id| {
         decisions.insert(id, r.bool()?);
         Ok(())

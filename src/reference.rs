@@ -2,9 +2,8 @@
 //! reference for the differential tests and the fuzz targets. Feature `serde` (and tests); never
 //! in the shipped wasm.
 
-use std::collections::BTreeMap;
-
 use crate::config::{Config, ConfigError, MAX_CONFIG_BYTES};
+use crate::map::Map;
 use crate::record::{ConsentRecord, Stored, FORMAT_VERSION, MAX_RECORD_BYTES};
 
 /// [`Config::from_json`] with serde_json: the same size limit and validation; a data error is
@@ -92,7 +91,7 @@ pub fn stored_parse(text: Option<&str>) -> Stored {
 /// # Errors
 ///
 /// serde_json's message.
-pub fn decisions_from_json(text: &str) -> Result<BTreeMap<String, bool>, String> {
+pub fn decisions_from_json(text: &str) -> Result<Map<bool>, String> {
     serde_json::from_str(text).map_err(|e| e.to_string())
 }
 
@@ -599,11 +598,13 @@ mod tests {
             flags in any::<(bool, bool, bool)>(),
         ) {
             let (given, updated, expires, v, revision) = times;
+            let map: Map<bool> = categories.clone().into_iter().collect();
             let record = ConsentRecord {
-                v, revision, categories: categories.clone(), given, updated, expires,
+                v, revision, categories: map, given, updated, expires,
                 id: id.clone(), source,
             };
             prop_assert_eq!(record.to_json(), serde_json::to_string(&record).unwrap());
+            let categories: Map<bool> = categories.into_iter().collect();
             let detail = ConsentDetail {
                 decided: flags.0,
                 categories: categories.clone(),

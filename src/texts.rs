@@ -3,10 +3,9 @@
 //! A text missing in the chosen language falls back to the built-in text of that language, then to
 //! the site owner's default-language text, then to English. A raw key is never shown.
 
-use std::collections::BTreeMap;
-
 use crate::config::{Category, Config};
 use crate::json::{self, Reader};
+use crate::map::Map;
 
 /// Languages whose UI texts are built in.
 pub const BUILT_IN_LANGUAGES: &[&str] = &["en", "de", "fr", "es", "ar"];
@@ -52,7 +51,7 @@ pub struct Texts {
     pub gpc_notice: Option<String>,
     /// Category labels and descriptions in this language, by category id.
     #[cfg_attr(any(test, feature = "serde"), serde(default))]
-    pub categories: BTreeMap<String, CategoryText>,
+    pub categories: Map<CategoryText>,
 }
 
 /// A category's label and description in one language.
@@ -107,7 +106,7 @@ pub(crate) fn read(r: &mut Reader) -> Result<Texts, json::Error> {
             10 => &mut t.reopen,
             11 => &mut t.gpc_notice,
             _ => {
-                let mut categories = BTreeMap::new();
+                let mut categories = Map::new();
                 r.map(&mut |r, id| {
                     categories.insert(id, read_category_text(r)?);
                     Ok(())

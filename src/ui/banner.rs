@@ -1,5 +1,4 @@
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -11,6 +10,7 @@ use crate::cookies;
 use crate::dom;
 use crate::events::{self, ConsentDetail};
 use crate::gpc;
+use crate::map::Map;
 use crate::receipt::{Receipt, Shown};
 use crate::record::{ConsentRecord, Source, Stored};
 use crate::storage::RecordStore;
@@ -347,9 +347,7 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
     };
     let on_save = {
         let act = act.clone();
-        Callback::from(move |choices: BTreeMap<String, bool>| {
-            act(Action::Set(choices), Source::Banner)
-        })
+        Callback::from(move |choices: Map<bool>| act(Action::Set(choices), Source::Banner))
     };
     let open_preferences = {
         let set_view = set_view.clone();

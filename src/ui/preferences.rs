@@ -1,9 +1,9 @@
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use super::focus;
+use crate::map::Map;
 use crate::texts::ResolvedTexts;
 
 /// One category as shown in the preferences.
@@ -29,7 +29,7 @@ pub struct PreferencesProps {
     /// The categories with their current decisions.
     pub rows: Rc<Vec<CategoryRow>>,
     /// Save choices was pressed, with the switches' states.
-    pub on_save: Callback<BTreeMap<String, bool>>,
+    pub on_save: Callback<Map<bool>>,
     /// Accept all was pressed.
     pub on_accept: Callback<()>,
     /// Decline all was pressed.
