@@ -14,10 +14,11 @@ const emit = (name, detail) => dispatchEvent(new CustomEvent('consent:' + name, 
  * Called once by the loader. `fail(kind, message)` reports and stops activation (`fail()` only
  * stops), `attr(name)` reads a data-* attribute of the loader's tag, `configOk` is false when the
  * loader rejected the config, `api` is window.ConsentBanner, `detailOf(readRecord())` is the state
- * of the stored record, `setState(detail)` makes a detail the state and activates what it allows.
- * Returns `call(name, arg)`: `name` is an API method, a markup action, 'sync' or 'mount'.
+ * of the stored record. Returns `call(name, arg)`, where `name` is an API method, a markup action,
+ * 'sync' (another tab decided), 'mount' (a first visit) or nothing: the loader's consent:change
+ * listener (registered before the page's own) has just taken a change in.
  */
-export default (fail, attr, configOk, api, detailOf, readRecord, setState) => {
+export default (fail, attr, configOk, api, detailOf, readRecord) => {
   // The UI must load within this many ms (data-timeout), else the loader fails closed.
   const timeout = +attr('timeout') || 15e3;
   let ui, panicked;
@@ -38,7 +39,8 @@ export default (fail, attr, configOk, api, detailOf, readRecord, setState) => {
   }
 
   // A panic in the wasm (reported by its hook as consent:error, kind panic): nothing more is
-  // activated on this page, and the dead banner (a modal one too) goes.
+  // activated on this page, and the dead banner (a modal one too) goes. (Registered before the
+  // wasm can load.)
   addEventListener('consent:error', (e) => {
     if (e.detail?.kind != 'panic') return;
     panicked = 1;
@@ -46,22 +48,18 @@ export default (fail, attr, configOk, api, detailOf, readRecord, setState) => {
     for (const h of document.querySelectorAll('consent-banner')) h.remove();
     // The trap that follows the reported panic is the same error: not a second console line.
     addEventListener('error', (x) => x.error instanceof WebAssembly.RuntimeError && x.preventDefault());
-  }, true);
+  });
 
-  // Every change (the banner, the API, another tab, a reset): the new state, then the Google
-  // Consent Mode update, before any tag it allows runs (they run in later microtasks). A capture
-  // listener on the target runs before the page's own listeners, so they already see the new
-  // state through the API.
-  addEventListener('consent:change', (e) => {
-    if (!e.detail?.categories) return;
-    setState(e.detail);
+  // Every change (the banner, the API, another tab, a reset), as the loader takes it in: the
+  // Google Consent Mode update, before the page's own listeners and any tag it allows.
+  const consentMode = () => {
     const map = raw?.googleConsentMode?.map, types = {};
     if (!isObject(map)) return;
     window.dataLayer ||= [];
     const gtag = window.gtag ||= function () { dataLayer.push(arguments); };
     for (const id in map) for (const t of [].concat(map[id])) types[t] = types[t] != 'denied' && api.accepted(id) ? 'granted' : 'denied';
     gtag('consent', 'update', types);
-  }, true);
+  };
 
   const init = (m, response = url(WASM)) => m.default({ module_or_path: response }).then(() => m);
 
@@ -113,6 +111,7 @@ export default (fail, attr, configOk, api, detailOf, readRecord, setState) => {
   };
 
   return (name, arg) => {
+    if (!name) return consentMode();
     if (name == 'sync') return sync();
     if (name == 'mount') return configOk && void load('auto');
     // Markup actions (preferences, accept-all, reject-all; show and reset are methods already).

@@ -28,45 +28,7 @@
   const isTime = (t) => Number.isSafeInteger(t) && t >= 0;
   const emit = (name, detail) => dispatchEvent(new CustomEvent('consent:' + name, { detail }));
   const resolved = Promise.resolve();
-  let failed, extra, readyDetail, gcm, state, config = DEFAULTS;
-
-  // Stops activation for good; with a kind, also reports it (each failure is reported once).
-  const fail = (kind, message) => {
-    failed = 1;
-    if (kind) {
-      console.error('consent-banner: ' + message);
-      emit('error', { kind, message });
-    }
-  };
-
-  // --- the rest: `later(name, arg)` runs in consent-banner-extra.js, imported at the first call.
-  // name: an API method, a markup action, 'sync' (another tab decided) or 'mount' (first visit).
-  const later = (name, arg) => (extra ||= import(extraFile).then(
-    (m) => m.default(fail, attr, configOk, api, detailOf, readRecord, (s) => activate(state = s)),
-    (e) => {
-      fail('load', `could not load the banner (${extraFile}): ${e.message}`);
-      throw e;
-    })).then((call) => call(name, arg));
-
-  // --- config: inline JSON named by data-config (default id "consent-banner-config") + data-* ---
-  // The loader checks only what it uses; the UI validates everything (src/config.rs).
-  const readConfig = () => {
-    const text = d.getElementById(attr('config') || 'consent-banner-config')?.textContent;
-    let raw;
-    try {
-      raw = text?.trim() ? JSON.parse(text) : {};
-    } catch {}
-    if (isObject(raw)) {
-      if (attr('revision') != null) raw.revision = +attr('revision');
-      if (attr('storage-key') != null) raw.storageKey = attr('storage-key');
-      gcm = raw.googleConsentMode;
-      const c = { ...DEFAULTS, ...raw };
-      const seen = {};
-      return isTime(c.revision) && c.revision && c.storageKey && typeof c.storageKey == 'string' &&
-        c.categories?.[0] && c.categories.every?.((cat) => cat && /^[a-z][a-z0-9_-]{0,31}$/.test(cat.id) && !seen[cat.id] &&
-          (seen[cat.id] = !own(cat, 'required') || typeof cat.required == 'boolean')) && (config = c);
-    }
-  };
+  let failed, extra, hook, readyDetail, gcm, state, config = DEFAULTS;
 
   // --- the stored record ---
   const storage = () => {
@@ -140,15 +102,27 @@
     return s.src && new Promise((resolve) => s.onload = s.onerror = resolve);
   };
 
-  // The same shape as ConsentDetail in src/events.rs.
-  const detailOf = (r, changed = [], persisted = true) => {
-    const detail = { decided: !!r, categories: {}, revision: config.revision };
-    for (const c of config.categories) detail.categories[c.id] = !!c.required || r?.categories?.[c.id] === true;
-    for (const k of RECORD_KEYS.slice(3)) detail[k] = r?.[k] ?? null;
-    detail.changed = changed;
-    detail.persisted = persisted;
-    return detail;
+  // Stops activation for good; with a kind, also reports it (each failure is reported once).
+  const fail = (kind, message) => {
+    failed = 1;
+    if (kind) {
+      console.error('consent-banner: ' + message);
+      emit('error', { kind, message });
+    }
   };
+
+  // `=== true`: an inherited name ("constructor") is never a category.
+  const accepted = (id) => !failed && state.categories[id] === true;
+
+  // --- the rest: `later(name, arg)` runs in consent-banner-extra.js, imported at the first call
+  // (rejected once the banner failed). name: an API method, a markup action, 'sync' (another tab
+  // decided) or 'mount' (a first visit). `hook()`, once it is loaded, follows each change.
+  const later = (name, arg) => failed ? Promise.reject(Error('consent-banner failed')) : (extra ||= import(extraFile).then(
+    (m) => hook = m.default(fail, attr, configOk, api, detailOf, readRecord),
+    (e) => {
+      fail('load', `${extraFile}: ${e.message}`);
+      throw e;
+    })).then((call) => call(name, arg));
 
   // --- Google Consent Mode v2 (README "Google Consent Mode"): the default before any tag runs,
   // and the update with a stored decision (the extra pushes one on every change). A type is
@@ -166,19 +140,51 @@
     }
   };
 
-  // `=== true`: an inherited name ("constructor") is never a category.
-  const accepted = (id) => !failed && state.categories[id] === true;
+  // --- config: inline JSON named by data-config (default id "consent-banner-config") + data-* ---
+  // The loader checks only what it uses; the UI validates everything (src/config.rs).
+  const readConfig = () => {
+    const text = d.getElementById(attr('config') || 'consent-banner-config')?.textContent;
+    let raw;
+    try {
+      raw = text?.trim() ? JSON.parse(text) : {};
+    } catch {}
+    if (isObject(raw)) {
+      if (attr('revision') != null) raw.revision = +attr('revision');
+      if (attr('storage-key') != null) raw.storageKey = attr('storage-key');
+      gcm = raw.googleConsentMode;
+      const c = { ...DEFAULTS, ...raw };
+      const seen = {};
+      return isTime(c.revision) && c.revision && c.storageKey && typeof c.storageKey == 'string' &&
+        c.categories?.[0] && c.categories.every?.((cat) => cat && /^[a-z][a-z0-9_-]{0,31}$/.test(cat.id) && !seen[cat.id] &&
+          (seen[cat.id] = !own(cat, 'required') || typeof cat.required == 'boolean')) && (config = c);
+    }
+  };
+
+  // The same shape as ConsentDetail in src/events.rs.
+  const detailOf = (r, changed = [], persisted = true) => {
+    const detail = { decided: !!r, categories: {}, revision: config.revision };
+    for (const c of config.categories) detail.categories[c.id] = !!c.required || r?.categories?.[c.id] === true;
+    for (const k of RECORD_KEYS.slice(3)) detail[k] = r?.[k] ?? null;
+    detail.changed = changed;
+    detail.persisted = persisted;
+    return detail;
+  };
 
   // --- start ---
   const configOk = readConfig();
   const record = configOk && readRecord();
   state = detailOf(record, [], !!storage());
-  // A config the loader cannot use fails closed at once; the extra reports the field-named error.
-  failed = !configOk;
+  // A first visit shows the banner; a config the loader cannot use fails closed at once, and the
+  // extra reports the UI's field-named error.
   if (!record) later('mount').catch(() => {});
+  failed = !configOk;
   consentMode();
+  // Every change (the banner, the API, another tab): the new state, the extra's Consent Mode update,
+  // then what it allows runs (in later microtasks). Registered first, so the page's own listeners
+  // already see the new state.
+  addEventListener('consent:change', (e) => e.detail?.categories && activate(state = e.detail, hook?.()));
   // Another tab decided: apply it here (and close this tab's banner).
-  addEventListener('storage', (e) => failed || e.key != config.storageKey || later('sync').catch(() => {}));
+  addEventListener('storage', (e) => e.key != config.storageKey || later('sync').catch(() => {}));
 
   // Elements added later: look again only when an added element is or holds a gated one.
   new MutationObserver((list) => list.some((m) => [...m.addedNodes].some((n) =>
@@ -203,11 +209,9 @@
     push: (call) => typeof call == 'function' ? call(api)
       : own(api, call?.[0]) ? api[call[0]].call?.(api, call[1]) : undefined,
   };
-  // The methods that need the UI (the extra loads it; hide() loads nothing).
+  // The methods that need the UI: the extra loads it (for hide(), only when it is already there).
   for (const method of ['acceptAll', 'rejectAll', 'set', 'show', 'showPreferences', 'reset', 'hide']) {
-    api[method] = (arg) => failed
-      ? Promise.reject(Error('consent-banner failed'))
-      : method == 'hide' && !extra ? resolved : later(method, arg);
+    api[method] = (arg) => later(method, arg);
   }
   w[NAME] = api;
   for (const call of Array.isArray(existing) ? existing : []) api.push(call)?.catch?.(() => {});
@@ -217,7 +221,7 @@
     const action = e.target.closest?.('[data-consent-action]')?.dataset.consentAction;
     if (/^(preferences|show|accept-all|reject-all|reset)$/.test(action)) {
       e.preventDefault();
-      failed || later(action).catch(() => {});
+      later(action).catch(() => {});
     }
   });
 

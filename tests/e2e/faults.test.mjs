@@ -17,6 +17,7 @@ after(async () => { await env?.close(); });
 const KEY = 'consent-banner';
 const GLUE = '/dist/consent-banner-ui.js';
 const WASM = '/dist/consent-banner-ui_bg.wasm';
+const EXTRA = '/dist/consent-banner-extra.js';
 const TRACKER = /stats\.js|collect\.png/;
 const LOG = 'window.log = window.log || []; window.log.push';
 // Every kind of gated markup, and a page button to prove the page stays usable.
@@ -96,6 +97,8 @@ const LOAD_FAULTS = [
   ['the wasm answers 500', WASM, { status: 500, body: 'error' }, /consent-banner-ui_bg\.wasm.*500/],
   ['the wasm answers HTML with status 200', WASM, { status: 200, contentType: 'text/html', body: '<!doctype html><p>Welcome</p>' }, /consent-banner-ui_bg\.wasm/],
   ['the wasm is truncated', WASM, () => ({ status: 200, contentType: 'application/wasm', body: real('dist/consent-banner-ui_bg.wasm').subarray(0, 20000) }), /consent-banner-ui_bg\.wasm/],
+  ['the loader\'s second part answers 404', EXTRA, { status: 404, body: 'not found' }, /consent-banner-extra\.js/],
+  ['the loader\'s second part is truncated', EXTRA, () => ({ status: 200, contentType: 'text/javascript', body: real('dist/consent-banner-extra.js').subarray(0, 600) }), /consent-banner-extra\.js/],
 ];
 
 for (const [name, path, answer, message] of LOAD_FAULTS) {
