@@ -12,14 +12,16 @@ const emit = (name, detail) => dispatchEvent(new CustomEvent('consent:' + name, 
 
 /**
  * Called once by the loader. `fail(kind, message)` reports and stops activation (`fail()` only
- * stops), `attr(name)` reads a data-* attribute of the loader's tag, `configOk` is false when the
- * loader rejected the config, `api` is window.ConsentBanner, `detailOf(readRecord())` is the state
- * of the stored record. Returns `call(name, arg)`, where `name` is an API method, a markup action,
- * 'sync' (another tab decided), 'mount' (a first visit) or nothing: the loader's consent:change
- * listener (registered before the page's own) has just taken a change in.
+ * stops), `attr(name)` reads a data-* attribute of the loader's tag (`attr('policyUrl')` is
+ * data-policy-url), `configOk` is false when the loader rejected the config, `api` is
+ * window.ConsentBanner, `detailOf(readRecord())` is the state of the stored record. Returns
+ * `call(name, arg)`, where `name` is an API method, a markup action, 'sync' (another tab
+ * decided), 'mount' (a first visit) or nothing: the loader's consent:change listener (registered
+ * before the page's own) has just taken a change in.
  */
 export default (fail, attr, configOk, api, detailOf, readRecord) => {
-  // The UI must load within this many ms (data-timeout), else the loader fails closed.
+  // The UI must load within this many ms (data-timeout), else the loader fails closed (the
+  // loader gives this file as long).
   const timeout = +attr('timeout') || 15e3;
   let ui, panicked;
 
@@ -32,9 +34,7 @@ export default (fail, attr, configOk, api, detailOf, readRecord) => {
   } catch {}
   if (isObject(raw)) {
     if (attr('revision') != null) raw.revision = +attr('revision');
-    for (const [a, k] of [['policy-url', 'policyUrl'], ['language', 'language'], ['storage-key', 'storageKey']]) {
-      if (attr(a) != null) raw[k] = attr(a);
-    }
+    for (const k of ['policyUrl', 'language', 'storageKey']) if (attr(k) != null) raw[k] = attr(k);
     configText = JSON.stringify(raw);
   }
 

@@ -21,7 +21,7 @@
   const DEFAULTS = /*defaults*/{"revision":1,"storageKey":"consent-banner","categories":[{"id":"essential","required":true},{"id":"functional"},{"id":"statistics"}]}/*end*/;
 
   const script = d.currentScript;
-  const attr = (n) => script?.getAttribute('data-' + n);
+  const attr = (n) => script?.dataset[n];
   const extraFile = new URL('consent-banner-extra.js', script?.src || location);
   const own = (o, k) => ({}).hasOwnProperty.call(o, k);
   const isObject = (o) => o && typeof o == 'object' && !Array.isArray(o);
@@ -29,6 +29,7 @@
   const emit = (name, detail) => dispatchEvent(new CustomEvent('consent:' + name, { detail }));
   const resolved = Promise.resolve();
   let failed, extra, hook, readyDetail, gcm, state, config = DEFAULTS;
+  // (The definitions below are in the order that compresses best; the start follows them.)
 
   // --- the stored record ---
   const storage = () => {
@@ -52,6 +53,67 @@
       return null; // blocked storage or bad JSON: no decision
     }
   };
+
+  // --- Google Consent Mode v2 (README "Google Consent Mode"): the default before any tag runs,
+  // and the update with a stored decision (the extra pushes one on every change). A type is
+  // granted when every category mapped to it is accepted; src/config.rs validates the map.
+  const consentMode = (map = gcm?.map) => {
+    if (map) {
+      const types = {};
+      w.dataLayer ||= [];
+      const gtag = w.gtag ||= function () { dataLayer.push(arguments); };
+      for (const id in map) for (const t of [].concat(map[id])) types[t] = types[t] != 'denied' && accepted(id) ? 'granted' : 'denied';
+      gtag('consent', 'default', { ...types, wait_for_update: gcm.waitForUpdate ?? 500, ...gcm.region?.length && { region: gcm.region } });
+      if (gcm.adsDataRedaction) gtag('set', 'ads_data_redaction', true);
+      if (gcm.urlPassthrough) gtag('set', 'url_passthrough', true);
+      if (state.decided) gtag('consent', 'update', types);
+    }
+  };
+
+  // --- config: inline JSON named by data-config (default id "consent-banner-config") + data-* ---
+  // The loader checks only what it uses; the UI validates everything (src/config.rs).
+  const readConfig = () => {
+    const text = d.getElementById(attr('config') || 'consent-banner-config')?.textContent;
+    let raw;
+    try {
+      raw = text?.trim() ? JSON.parse(text) : {};
+    } catch {}
+    if (isObject(raw)) {
+      if (attr('revision') != null) raw.revision = +attr('revision');
+      if (attr('storageKey') != null) raw.storageKey = attr('storageKey');
+      gcm = raw.googleConsentMode;
+      const c = { ...DEFAULTS, ...raw };
+      const seen = {};
+      return isTime(c.revision) && c.revision && c.storageKey && typeof c.storageKey == 'string' &&
+        c.categories?.[0] && c.categories.every?.((cat) => cat && /^[a-z][a-z0-9_-]{0,31}$/.test(cat.id) && !seen[cat.id] &&
+          (seen[cat.id] = !own(cat, 'required') || typeof cat.required == 'boolean')) && (config = c);
+    }
+  };
+
+  // Stops activation for good; with a kind, also reports it (each failure is reported once).
+  const fail = (kind, message) => {
+    failed = 1;
+    if (kind) {
+      console.error('consent-banner: ' + message);
+      emit('error', { kind, message });
+    }
+  };
+
+  // `=== true`: an inherited name ("constructor") is never a category.
+  const accepted = (id) => !failed && state.categories[id] === true;
+
+  // --- the rest: `later(name, arg)` runs in consent-banner-extra.js, imported at the first call
+  // (rejected once the banner failed). name: an API method, a markup action, 'sync' (another tab
+  // decided) or 'mount' (a first visit). `hook()`, once it is loaded, follows each change.
+  // It too must load within the UI's timeout (data-timeout, see the extra), else the loader fails
+  // closed; and it must not start the UI if it arrives later.
+  const later = (name, arg) => failed ? Promise.reject(Error('consent-banner failed')) : (extra ||= new Promise((ok, no) =>
+    import(extraFile).then(ok, no, setTimeout(no, +attr('timeout') || 15e3, Error('timed out')))).then(
+    (m) => hook = m.default(fail, attr, configOk, api, detailOf, readRecord),
+    (e) => {
+      fail('load', `${extraFile}: ${e}`);
+      throw e;
+    })).then((call) => call(name, arg));
 
   // --- gating: <script type="text/plain" data-consent> and <template data-consent> ---
   const GATED = 'script[type="text/plain"][data-consent],template[data-consent]';
@@ -102,70 +164,12 @@
     return s.src && new Promise((resolve) => s.onload = s.onerror = resolve);
   };
 
-  // Stops activation for good; with a kind, also reports it (each failure is reported once).
-  const fail = (kind, message) => {
-    failed = 1;
-    if (kind) {
-      console.error('consent-banner: ' + message);
-      emit('error', { kind, message });
-    }
-  };
-
-  // `=== true`: an inherited name ("constructor") is never a category.
-  const accepted = (id) => !failed && state.categories[id] === true;
-
-  // --- the rest: `later(name, arg)` runs in consent-banner-extra.js, imported at the first call
-  // (rejected once the banner failed). name: an API method, a markup action, 'sync' (another tab
-  // decided) or 'mount' (a first visit). `hook()`, once it is loaded, follows each change.
-  const later = (name, arg) => failed ? Promise.reject(Error('consent-banner failed')) : (extra ||= import(extraFile).then(
-    (m) => hook = m.default(fail, attr, configOk, api, detailOf, readRecord),
-    (e) => {
-      fail('load', `${extraFile}: ${e.message}`);
-      throw e;
-    })).then((call) => call(name, arg));
-
-  // --- Google Consent Mode v2 (README "Google Consent Mode"): the default before any tag runs,
-  // and the update with a stored decision (the extra pushes one on every change). A type is
-  // granted when every category mapped to it is accepted; src/config.rs validates the map.
-  const consentMode = (map = gcm?.map) => {
-    if (isObject(map)) {
-      const types = {};
-      w.dataLayer ||= [];
-      const gtag = w.gtag ||= function () { dataLayer.push(arguments); };
-      for (const id in map) for (const t of [].concat(map[id])) types[t] = types[t] != 'denied' && accepted(id) ? 'granted' : 'denied';
-      gtag('consent', 'default', { ...types, wait_for_update: gcm.waitForUpdate ?? 500, ...gcm.region?.length && { region: gcm.region } });
-      if (gcm.adsDataRedaction) gtag('set', 'ads_data_redaction', true);
-      if (gcm.urlPassthrough) gtag('set', 'url_passthrough', true);
-      if (state.decided) gtag('consent', 'update', types);
-    }
-  };
-
-  // --- config: inline JSON named by data-config (default id "consent-banner-config") + data-* ---
-  // The loader checks only what it uses; the UI validates everything (src/config.rs).
-  const readConfig = () => {
-    const text = d.getElementById(attr('config') || 'consent-banner-config')?.textContent;
-    let raw;
-    try {
-      raw = text?.trim() ? JSON.parse(text) : {};
-    } catch {}
-    if (isObject(raw)) {
-      if (attr('revision') != null) raw.revision = +attr('revision');
-      if (attr('storage-key') != null) raw.storageKey = attr('storage-key');
-      gcm = raw.googleConsentMode;
-      const c = { ...DEFAULTS, ...raw };
-      const seen = {};
-      return isTime(c.revision) && c.revision && c.storageKey && typeof c.storageKey == 'string' &&
-        c.categories?.[0] && c.categories.every?.((cat) => cat && /^[a-z][a-z0-9_-]{0,31}$/.test(cat.id) && !seen[cat.id] &&
-          (seen[cat.id] = !own(cat, 'required') || typeof cat.required == 'boolean')) && (config = c);
-    }
-  };
-
   // The same shape as ConsentDetail in src/events.rs.
-  const detailOf = (r, changed = [], persisted = true) => {
+  const detailOf = (r, persisted = !!storage()) => {
     const detail = { decided: !!r, categories: {}, revision: config.revision };
     for (const c of config.categories) detail.categories[c.id] = !!c.required || r?.categories?.[c.id] === true;
     for (const k of RECORD_KEYS.slice(3)) detail[k] = r?.[k] ?? null;
-    detail.changed = changed;
+    detail.changed = [];
     detail.persisted = persisted;
     return detail;
   };
@@ -173,7 +177,7 @@
   // --- start ---
   const configOk = readConfig();
   const record = configOk && readRecord();
-  state = detailOf(record, [], !!storage());
+  state = detailOf(record);
   // A first visit shows the banner; a config the loader cannot use fails closed at once, and the
   // extra reports the UI's field-named error.
   if (!record) later('mount').catch(() => {});
@@ -188,8 +192,8 @@
 
   // Elements added later: look again only when an added element is or holds a gated one.
   new MutationObserver((list) => list.some((m) => [...m.addedNodes].some((n) =>
-    n.matches?.(GATED) || n.querySelector?.(GATED))) && activate())
-    .observe(d, { childList: true, subtree: true });
+    n.dataset?.consent || n.querySelector?.(GATED))) && activate())
+    .observe(d, { childList: 1, subtree: 1 });
   activate();
 
   const api = {
@@ -206,7 +210,7 @@
       return () => removeEventListener('consent:' + name, listener);
     },
     /** Runs a queued call: ['method', arg] or function (api) {}. */
-    push: (call) => typeof call == 'function' ? call(api)
+    push: (call) => call?.call ? call(api)
       : own(api, call?.[0]) ? api[call[0]].call?.(api, call[1]) : undefined,
   };
   // The methods that need the UI: the extra loads it (for hide(), only when it is already there).
@@ -214,7 +218,7 @@
     api[method] = (arg) => later(method, arg);
   }
   w[NAME] = api;
-  for (const call of Array.isArray(existing) ? existing : []) api.push(call)?.catch?.(() => {});
+  existing?.forEach?.((call) => api.push(call)?.catch?.(() => {}));
 
   // Markup hooks: data-consent-action="preferences|show|accept-all|reject-all|reset".
   addEventListener('click', (e) => {

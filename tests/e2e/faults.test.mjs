@@ -135,12 +135,32 @@ test('a wasm that arrives after the load timeout fails closed and is never mount
   await session.context.close();
 });
 
+test('the loader\'s second part arriving after the load timeout fails closed and starts nothing', async () => {
+  const loader = '<script src="/dist/consent-banner.js" data-timeout="700"></script>';
+  const session = await visit(hostPage({ loader, head: GATED, body: BODY }), {
+    setup: (context) => context.route((url) => url.pathname === EXTRA, async (route) => {
+      await new Promise((ok) => setTimeout(ok, 2000));
+      await route.continue().catch(() => {});
+    }),
+  });
+  await assertFailsClosed(session, { kind: 'load', message: /consent-banner-extra\.js.*timed out/ });
+  // It has arrived by now: still no UI requested, no banner, no second message.
+  await session.page.waitForTimeout(2200);
+  assert.ok(session.requests.includes(EXTRA));
+  assert.equal(countOf(session.requests, /consent-banner-ui/), 0);
+  assert.equal(await session.page.locator('consent-banner').count(), 0);
+  assert.equal(ours(session.errors).length, 1);
+  await session.context.close();
+});
+
 test('the loader waits 15 s at most by default', () => {
-  // The UI is loaded by the loader's lazily imported part.
-  const source = readFileSync(join(ROOT, 'www/consent-banner-extra.js'), 'utf8');
-  const match = source.match(/attr\('timeout'\) \|\| ([\de]+);/);
-  assert.ok(match, 'a default load timeout');
-  assert.ok(Number(match[1]) >= 5000 && Number(match[1]) <= 15000, match[1]);
+  // For its second part, then for the UI that part loads.
+  for (const file of ['www/consent-banner.js', 'www/consent-banner-extra.js']) {
+    const source = readFileSync(join(ROOT, file), 'utf8');
+    const match = source.match(/attr\('timeout'\) \|\| ([\de]+)[;,]/);
+    assert.ok(match, `a default load timeout in ${file}`);
+    assert.ok(Number(match[1]) >= 5000 && Number(match[1]) <= 15000, match[1]);
+  }
 });
 
 test('a browser without WebAssembly fails closed and fetches nothing of the UI', async () => {
