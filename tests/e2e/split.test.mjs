@@ -177,3 +177,29 @@ test('a return visit: when the rest cannot load, the click reports it once and n
   assert.deepEqual(errors.filter((m) => m.startsWith('consent-banner:')), [`consent-banner: ${detail.message}`]);
   await context.close();
 });
+
+test('the loader tag\'s data-* attributes: config id, revision, storage key, policy link, language', async () => {
+  const session = await open(env.browser);
+  const { page, context, requests } = session;
+  const loader = '<script type="application/json" id="site-consent">{"policyUrl": "/ignored"}</script>'
+    + '<script src="/dist/consent-banner.js" data-config="site-consent" data-revision="3"'
+    + ' data-storage-key="site-consent-v3" data-policy-url="/site/privacy" data-language="de"></script>';
+  await routeHtml(context, '/attrs.html', hostPage({ loader, head: HEAD }));
+  await page.goto(`${env.url}/attrs.html`);
+  await banner(page).waitFor();
+  assert.match(await banner(page).innerText(), /Alle akzeptieren/);
+  assert.equal(await page.locator('consent-banner a[href="/site/privacy"]').count(), 1);
+  assert.equal(await page.evaluate(() => window.ConsentBanner.get().revision), 3);
+  await page.locator('consent-banner [data-action="accept"]').click();
+  await until(page, () => (window.log || []).includes('stats'));
+  const stored = await page.evaluate(() => [localStorage.getItem('consent-banner'), JSON.parse(localStorage.getItem('site-consent-v3'))]);
+  assert.equal(stored[0], null);
+  assert.equal(stored[1].revision, 3);
+  // The return visit reads the same key and revision, with the loader alone.
+  requests.length = 0;
+  await page.reload();
+  await until(page, () => (window.log || []).includes('stats'));
+  assert.deepEqual(dist(requests), ['/dist/consent-banner.js']);
+  assert.equal(await page.evaluate(() => window.ConsentBanner.get().decided), true);
+  await context.close();
+});
