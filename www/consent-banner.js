@@ -2,9 +2,10 @@
 // Classic script, no dependencies, on every page view (budget: 2 KB brotli). It does what every
 // page view needs: the config and the stored decision, Google Consent Mode, the gated tags, the
 // events and the API. On a return visit with a valid stored decision that is all; nothing else
-// loads. The rest is in consent-banner-extra.js (loading the UI, what the API calls, markup hooks
-// and other tabs need, reporting a config the loader rejects), imported on a first visit or when
-// one of those happens.
+// loads. The rest is in consent-banner-extra.js, imported on a first visit, at the first API call
+// or markup-hook click, or when another tab decides: loading the UI, the API calls, tab sync, the
+// Consent Mode update on each change, panics, and the field-named report of a config the loader
+// rejects.
 ((w, d) => {
   const NAME = 'ConsentBanner';
   const existing = w[NAME];
@@ -190,7 +191,8 @@
   // Another tab decided: apply it here (and close this tab's banner).
   addEventListener('storage', (e) => e.key != config.storageKey || later('sync').catch(() => {}));
 
-  // Elements added later: look again only when an added element is or holds a gated one.
+  // Elements added later: look again only when an added element has data-consent or holds a gated
+  // one.
   new MutationObserver((list) => list.some((m) => [...m.addedNodes].some((n) =>
     n.dataset?.consent || n.querySelector?.(GATED))) && activate())
     .observe(d, { childList: 1, subtree: 1 });
