@@ -3,13 +3,15 @@
 // wasm-opt -Oz as scripts/build.sh with -g). Needs twiggy (`cargo install twiggy`) and a build.
 //   node bench/wasm-breakdown.mjs [--top 30]
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { homedir } from 'node:os';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const WASM = join(ROOT, 'target/wasm32-unknown-unknown/release/consent_banner.wasm');
+// scripts/wasm-pipeline.sh builds into target/std (build-std) or, with CB_STD_BUILD=0, target/.
+const WASM = ['target/std', 'target'].map((d) => join(ROOT, d, 'wasm32-unknown-unknown/release/consent_banner.wasm'))
+  .find((f) => existsSync(f));
 const OUT = join(ROOT, 'target/wasm-breakdown');
 const i = process.argv.indexOf('--top');
 const top = i > 0 ? Number(process.argv[i + 1]) : 30;

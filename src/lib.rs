@@ -128,6 +128,7 @@ impl Ui {
 /// A config error with the field-named message of [`config::ConfigError`], or a DOM failure.
 #[wasm_bindgen]
 pub fn mount(config_json: &str, view: &str) -> Result<Ui, JsError> {
+    #[cfg(not(panic = "immediate-abort"))]
     install_panic_hook();
     let config = Config::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
     let root =
@@ -161,6 +162,10 @@ pub fn check_config(config_json: &str) -> String {
 /// Set through Yew, which otherwise replaces any hook with its own when it renders. With
 /// `panic = "abort"` the hook runs, then the wasm traps; later panics of the dead instance are
 /// not reported again.
+///
+/// The shipped build (scripts/wasm-pipeline.sh) uses `panic=immediate-abort`: a panic is a trap
+/// at once, no hook runs, and the loader reports the trap instead; the hook is then left out.
+#[cfg(not(panic = "immediate-abort"))]
 fn install_panic_hook() {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Once;

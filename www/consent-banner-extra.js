@@ -38,17 +38,24 @@ export default (fail, attr, configOk, api, detailOf, readRecord) => {
     configText = JSON.stringify(raw);
   }
 
-  // A panic in the wasm (reported by its hook as consent:error, kind panic): nothing more is
-  // activated on this page, and the dead banner (a modal one too) goes. (Registered before the
-  // wasm can load.)
+  // A panic in the wasm. The shipped build aborts at once (panic=immediate-abort, no message in
+  // the wasm): a WebAssembly trap thrown out of the UI's event handler, task or mount, reported
+  // here. A build with Rust's panic hook reports it first as consent:error, kind panic; its trap
+  // follows. Either way: reported once, nothing more is activated on this page, and the dead
+  // banner (a modal one too) goes. (Registered before the wasm can load.)
+  const trapped = (e) => {
+    if (e?.name != 'RuntimeError') return; // (WebAssembly.RuntimeError; there may be no WebAssembly)
+    panicked || fail('panic', `internal error: the banner stopped (${e})`);
+    return 1;
+  };
   addEventListener('consent:error', (e) => {
     if (e.detail?.kind != 'panic') return;
     panicked = 1;
     fail();
     for (const h of document.querySelectorAll('consent-banner')) h.remove();
-    // The trap that follows the reported panic is the same error: not a second console line.
-    addEventListener('error', (x) => x.error instanceof WebAssembly.RuntimeError && x.preventDefault());
   });
+  addEventListener('error', (x) => ui && trapped(x.error) && x.preventDefault());
+  addEventListener('unhandledrejection', (x) => ui && trapped(x.reason) && x.preventDefault());
 
   // Every change (the banner, the API, another tab, a reset), as the loader takes it in: the
   // Google Consent Mode update, before the page's own listeners and any tag it allows.
@@ -71,26 +78,29 @@ export default (fail, attr, configOk, api, detailOf, readRecord) => {
   }
 
   // --- the UI (wasm), loaded at the first need; every failure is reported once, with the file ---
-  const load = (view) => {
+  // `early`: the wasm fetch the loader started on a first visit (alongside this file), if any.
+  const load = (view, early) => {
     if (ui) return ui;
     let file = GLUE;
     const start = () => {
       // The wasm downloads (and compiles, streaming) while the glue loads, not after it.
-      const response = fetch(url(WASM));
+      const response = early || fetch(url(WASM));
       response.catch(() => {}); // reported once, where init awaits it
       return import(url(GLUE)).then((m) => {
         file = WASM;
         return init(m, response);
       });
     };
+    // Mounted in a task of its own (after the body exists), not in the one that compiled and
+    // instantiated the wasm: two shorter tasks instead of one long one.
     ui = typeof WebAssembly != 'object' ? Promise.reject(Error('no WebAssembly in this browser'))
       : Promise.race([
         start(),
         new Promise((_, no) => setTimeout(no, timeout, Error(`timed out after ${timeout} ms`))),
-      ]).then((m) => new Promise((ok) => document.body ? ok() : document.addEventListener('DOMContentLoaded', ok))
+      ]).then((m) => new Promise((ok) => document.body ? setTimeout(ok) : document.addEventListener('DOMContentLoaded', ok))
         .then(() => m.mount(configText, view)));
     ui.catch((e) => {
-      if (panicked) return; // already reported
+      if (panicked || trapped(e)) return; // reported once
       let message = String(e?.message || e);
       if (/^config:/.test(message)) return fail('config', message);
       if (/Content.Security.Policy|wasm-unsafe-eval/i.test(message)) {
@@ -113,7 +123,7 @@ export default (fail, attr, configOk, api, detailOf, readRecord) => {
   return (name, arg) => {
     if (!name) return consentMode();
     if (name == 'sync') return sync();
-    if (name == 'mount') return configOk && void load('auto');
+    if (name == 'mount') return configOk && void load('auto', arg);
     // Markup actions (preferences, accept-all, reject-all; show and reset are methods already).
     name = name == 'preferences' ? 'showPreferences' : name.replace(/-a/, 'A');
     if (name == 'hide') return ui?.then((u) => u.hide());

@@ -9,7 +9,7 @@
 ((w, d) => {
   const NAME = 'ConsentBanner';
   const existing = w[NAME];
-  if (existing?.version) return console.warn('consent-banner: loaded twice; this copy does nothing');
+  if (existing?.version) return;
   // The record rule shared with src/record.rs (tests/vectors/records.json pins both).
   var FORMAT = 1;
   var MAX_RECORD = 4096;
@@ -108,7 +108,7 @@
   // decided) or 'mount' (a first visit). `hook()`, once it is loaded, follows each change.
   // It too must load within the UI's timeout (data-timeout, see the extra), else the loader fails
   // closed; and it must not start the UI if it arrives later.
-  const later = (name, arg) => failed ? Promise.reject(Error('consent-banner failed')) : (extra ||= new Promise((ok, no) =>
+  const later = (name, arg) => failed ? Promise.reject(Error('failed')) : (extra ||= new Promise((ok, no) =>
     import(extraFile).then(ok, no, setTimeout(no, +attr('timeout') || 15e3, Error('timed out')))).then(
     (m) => hook = m.default(fail, attr, configOk, api, detailOf, readRecord),
     (e) => {
@@ -181,7 +181,8 @@
   state = detailOf(record);
   // A first visit shows the banner; a config the loader cannot use fails closed at once, and the
   // extra reports the UI's field-named error.
-  if (!record) later('mount').catch(() => {});
+  // (The wasm starts downloading now, alongside the extra, not after it.)
+  if (!record) later('mount', w.WebAssembly && fetch(new URL('consent-banner-ui_bg.wasm', extraFile))).catch(() => {});
   failed = !configOk;
   consentMode();
   // Every change (the banner, the API, another tab): the new state, the extra's Consent Mode update,
@@ -220,7 +221,7 @@
     api[method] = (arg) => later(method, arg);
   }
   w[NAME] = api;
-  existing?.forEach?.((call) => api.push(call)?.catch?.(() => {}));
+  existing?.map?.((call) => api.push(call)?.catch?.(() => {}));
 
   // Markup hooks: data-consent-action="preferences|show|accept-all|reject-all|reset".
   addEventListener('click', (e) => {
@@ -233,6 +234,6 @@
 
   // consent:ready once the page's own listeners had a chance to subscribe.
   const ready = () => emit('ready', readyDetail = api.get());
-  if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', ready);
+  if (d.readyState == 'loading') addEventListener('DOMContentLoaded', ready);
   else setTimeout(ready);
 })(window, document);
