@@ -131,16 +131,20 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
         resolve(config, &language)
     });
     // Consent receipts and Global Privacy Control (README: "Consent receipts", "Global Privacy Control").
+    // The digest of the texts shown is computed only when receipts are sent.
     let shown = use_memo((config.clone(), texts.clone()), |(config, texts)| {
-        Shown::new(config, texts)
+        config
+            .receipt_endpoint
+            .as_ref()
+            .map(|_| Shown::new(config, texts))
     });
     let gpc_declined = use_memo(config.clone(), |config| {
         gpc::declined(config, dom::global_privacy_control())
     });
     let send_receipt = {
         let endpoint = config.receipt_endpoint.clone();
-        Rc::new(move |receipt: Receipt| {
-            if let Some(endpoint) = &endpoint {
+        Rc::new(move |receipt: Option<Receipt>| {
+            if let (Some(endpoint), Some(receipt)) = (&endpoint, receipt) {
                 dom::send_beacon(endpoint, &receipt.to_json());
             }
         })
@@ -253,7 +257,10 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
             };
             apply_cookies(&config, &record, now);
             let after = accepted(&config, Some(&record), now);
-            let receipt = Receipt::decision(&config, &shown, &record, &before);
+            let receipt = shown
+                .as_ref()
+                .as_ref()
+                .map(|shown| Receipt::decision(&config, shown, &record, &before));
             let withdrawn = before.difference(&after).next().is_some();
             let detail =
                 ConsentDetail::new(&config, Some(&record), changed(&before, &after), persisted);
@@ -289,7 +296,12 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
                 dom::dispatch(events::CHANGE, &detail.to_json());
                 on_change.emit(detail);
                 let (id, now) = (dom::random_id(), dom::now_ms());
-                send_receipt(Receipt::gpc(&config, &shown, &gpc_declined, &id, now));
+                send_receipt(
+                    shown
+                        .as_ref()
+                        .as_ref()
+                        .map(|shown| Receipt::gpc(&config, shown, &gpc_declined, &id, now)),
+                );
             }
             if model.borrow().view != View::Closed {
                 dom::dispatch(events::SHOW, "{}");
@@ -319,7 +331,12 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
                     }
                     dom::dispatch(events::CHANGE, &detail.to_json());
                     if let Some(previous) = &previous {
-                        send_receipt(Receipt::reset(&config, &shown, previous, now));
+                        send_receipt(
+                            shown
+                                .as_ref()
+                                .as_ref()
+                                .map(|shown| Receipt::reset(&config, shown, previous, now)),
+                        );
                     }
                     set_view(View::FirstLayer);
                     rerender.force_update();
