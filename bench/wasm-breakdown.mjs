@@ -28,7 +28,7 @@ run(join(ROOT, 'node_modules/.bin/wasm-opt'), ['-Oz', '-g', '--enable-bulk-memor
 // CSV: Name,ShallowSize,ShallowSizePercent,RetainedSize,RetainedSizePercent
 const rows = run('twiggy', ['top', '-n', '1000000', '--format', 'csv', named]).trim().split('\n').slice(1).map((line) => {
   const m = line.match(/^("(?:[^"]|"")*"|[^,]*),(\d+),/);
-  return m ? { name: m[1].replace(/^"|"$/g, '').replace(/""/g, '"'), bytes: Number(m[2]) } : null;
+  return m ? { name: m[1].replace(/^"|"$/g, '').replace(/""/g, '"').replace(/\[[0-9a-f]+\]/g, ''), bytes: Number(m[2]) } : null;
 }).filter(Boolean);
 
 // The first rule that matches names the group.
