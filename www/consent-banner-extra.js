@@ -44,7 +44,9 @@ export default (fail, attr, configOk, api, detailOf, readRecord) => {
   // follows. Either way: reported once, nothing more is activated on this page, and the dead
   // banner (a modal one too) goes. (Registered before the wasm can load.)
   const trapped = (e) => {
-    if (e?.name != 'RuntimeError') return; // (WebAssembly.RuntimeError; there may be no WebAssembly)
+    // A WebAssembly.RuntimeError (there may be no WebAssembly global) with our wasm on its stack:
+    // a trap in the page's own wasm is not ours.
+    if (e?.name != 'RuntimeError' || !String(e.stack).includes(WASM)) return;
     panicked || fail('panic', `internal error: the banner stopped (${e})`);
     return 1;
   };

@@ -374,6 +374,22 @@ test('a panic in the wasm is reported once as kind panic, stops activation and r
   await session.context.close();
 });
 
+test('a trap in the host page\'s own wasm is not ours: no error, the banner keeps working', async () => {
+  const session = await visit(hostPage({ head: GATED, body: BODY }));
+  const { page, errors } = session;
+  await banner(page).waitFor();
+  // (module (func (export "f") unreachable)), called from a timer: an uncaught RuntimeError.
+  await page.evaluate(() => WebAssembly.instantiate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0,
+    3, 2, 1, 0, 7, 5, 1, 1, 102, 0, 0, 10, 5, 1, 3, 0, 0, 11])).then((r) => setTimeout(() => r.instance.exports.f())));
+  await page.waitForTimeout(300);
+  assert.deepEqual(await eventsNamed(page, 'error'), []);
+  assert.ok(errors.some((m) => /unreachable/.test(m)), 'the page\'s own trap stays uncaught, as without us');
+  await button(page, 'accept').click();
+  await until(page, () => window.ConsentBanner.accepted('statistics'));
+  assert.equal(await page.locator('consent-banner .banner').count(), 0);
+  await session.context.close();
+});
+
 test('a decision is stored before any gated tag runs', async () => {
   const head = `<script type="text/plain" data-consent="statistics">window.seenRecord = localStorage.getItem('${KEY}')</script>`;
   const session = await visit(hostPage({ head, body: BODY }), {
