@@ -3,7 +3,7 @@
 
 mod banner;
 mod first_layer;
-mod focus;
+pub(crate) mod focus;
 mod preferences;
 mod reopen;
 mod summary;
