@@ -392,22 +392,11 @@ mod tests {
     }
 
     fn texts() -> BoxedStrategy<J> {
-        let fields = [
-            "title",
-            "summary",
-            "acceptAll",
-            "rejectAll",
-            "preferences",
-            "save",
-            "close",
-            "policyLink",
-            "preferencesTitle",
-            "alwaysOn",
-            "reopen",
-            "gpcNotice",
-        ];
-        let mut entries: Vec<(&'static str, BoxedStrategy<J>)> =
-            fields.iter().map(|f| (*f, optional(text()))).collect();
+        let mut entries: Vec<(&'static str, BoxedStrategy<J>)> = crate::texts::TEXTS_FIELDS
+            .iter()
+            .filter(|f| **f != "categories")
+            .map(|f| (*f, optional(text())))
+            .collect();
         let category_text = object(vec![
             ("label", optional(text())),
             ("description", optional(text())),

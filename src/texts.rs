@@ -72,7 +72,8 @@ pub struct CategoryText {
     pub description: Option<String>,
 }
 
-const TEXTS_FIELDS: &[&str] = &[
+/// The JSON field names of [`Texts`], in order (`categories` last).
+pub(crate) const TEXTS_FIELDS: &[&str] = &[
     "title",
     "summary",
     "acceptAll",
