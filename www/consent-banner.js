@@ -161,6 +161,8 @@
     if (s.type == 'text/plain') s.type = source.dataset.type || '';
     s.nonce = source.nonce;
     s.text = source.text;
+    // Never gated again, even when data-type keeps it inert (it would re-activate for ever).
+    done.add(s);
     source.replaceWith(s);
     return s.src && new Promise((resolve) => s.onload = s.onerror = resolve);
   };

@@ -95,6 +95,26 @@ test('a declined category runs only its "!" scripts, also after reload', async (
   await context.close();
 });
 
+test('a gated block that stays inert (data-type="text/plain") is activated once, not for ever', async () => {
+  // Its copy keeps type text/plain and data-consent: it must not count as a new gated tag (the
+  // page would hang re-activating it). Also a gated script inside a gated template.
+  const head = `<script type="text/plain" data-consent="statistics" data-type="text/plain" id="data">{"a":1}</script>
+    <script type="text/plain" data-consent="statistics">${LOG}('stats')</script>`;
+  const body = `<template data-consent="statistics"><script type="text/plain" data-consent="statistics">${LOG}('nested')</script></template>`;
+  const { page, context } = await visit(hostPage({ head, body }));
+  await page.evaluate(() => window.ConsentBanner.set({ statistics: true }));
+  await until(page, () => (window.log || []).includes('stats'));
+  const settled = await Promise.race([
+    page.evaluate(() => new Promise((ok) => setTimeout(() => ok({
+      log: window.log,
+      data: [...document.querySelectorAll('#data')].map((s) => [s.type, s.text]),
+    }), 300))),
+    new Promise((ok) => setTimeout(ok, 5000, 'the page hangs')),
+  ]);
+  assert.deepEqual(settled, { log: ['stats'], data: [['text/plain', '{"a":1}']] });
+  await context.close();
+});
+
 test('elements added later are activated once their category is accepted', async () => {
   const { page, context } = await visit(hostPage({}));
   await page.evaluate(() => window.ConsentBanner.acceptAll());

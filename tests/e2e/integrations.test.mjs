@@ -123,6 +123,9 @@ test('consent mode: a return visit pushes the default, then the stored decision,
     security_storage: 'granted', analytics_storage: 'granted',
     ad_user_data: 'denied', ad_storage: 'denied', ad_personalization: 'denied',
   });
+  // README: the default already carries the stored decision (wait_for_update and region aside).
+  const { wait_for_update: wait, region, ...types } = entries[0][2];
+  assert.deepEqual([types, wait, region], [entries[3][2], 800, ['DE', 'US-CA']]);
   assert.equal(await page.evaluate(() => window.seenByUngatedTag), 4, 'the update precedes page tags');
   assert.equal(countOf(requests.slice(before), /\.wasm$/), 0);
   await context.close();
