@@ -43,3 +43,6 @@ cp "$bindgen/$name.js" "$out/$name.js"
 "$root/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-mutable-globals \
   "$bindgen/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+# The module name only (a few bytes), so a trap's stack names our wasm even when it was not
+# compiled from its response (see scripts/wasm-module-name.mjs).
+node "$root/scripts/wasm-module-name.mjs" "$out/${name}_bg.wasm" "$name"

@@ -4,8 +4,9 @@
 // loads the UI (consent-banner-ui.js and its wasm), reports a config the loader rejects with the
 // UI's field-named message, keeps other tabs in step, pushes the Google Consent Mode update on
 // every change and handles a panic in the wasm. Nothing here runs before a decision is needed.
-const GLUE = 'consent-banner-ui.js';
-const WASM = 'consent-banner-ui_bg.wasm';
+const UI = 'consent-banner-ui';
+const GLUE = UI + '.js';
+const WASM = UI + '_bg.wasm';
 const url = (file) => new URL(file, import.meta.url).href;
 const isObject = (o) => o && typeof o == 'object' && !Array.isArray(o);
 const emit = (name, detail) => dispatchEvent(new CustomEvent('consent:' + name, { detail }));
@@ -44,9 +45,10 @@ export default (fail, attr, configOk, api, detailOf, readRecord) => {
   // follows. Either way: reported once, nothing more is activated on this page, and the dead
   // banner (a modal one too) goes. (Registered before the wasm can load.)
   const trapped = (e) => {
-    // A WebAssembly.RuntimeError (there may be no WebAssembly global) with our wasm on its stack:
-    // a trap in the page's own wasm is not ours.
-    if (e?.name != 'RuntimeError' || !String(e.stack).includes(WASM)) return;
+    // A WebAssembly.RuntimeError (there may be no WebAssembly global) with our wasm or its glue on
+    // its stack (a wasm not compiled from its response, e.g. sent with the wrong MIME type, shows
+    // as wasm://, but the glue that called it is there): a trap in the page's own wasm is not ours.
+    if (e?.name != 'RuntimeError' || !String(e.stack).includes(UI)) return;
     panicked || fail('panic', `internal error: the banner stopped (${e})`);
     return 1;
   };

@@ -345,9 +345,18 @@ function breakShadowDom() {
   }
 }
 
-test('a panic in the wasm is reported once as kind panic, stops activation and removes the banner', async () => {
+// A server that sends the wasm as application/octet-stream (a common misconfiguration): the glue
+// falls back from streaming to WebAssembly.instantiate, and the trap's stack names wasm://, not the
+// file; the glue is still on it.
+const wrongMime = (context) => context.route('**/consent-banner-ui_bg.wasm', async (route) => {
+  const response = await route.fetch();
+  await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+});
+
+for (const [name, setup] of [['', undefined], [' (wasm served with the wrong MIME type)', wrongMime]]) test(
+  `a panic in the wasm is reported once as kind panic, stops activation and removes the banner${name}`, async () => {
   const config = { blocking: true };
-  const session = await visit(hostPage({ config, head: GATED, body: BODY }), { init: breakShadowDom });
+  const session = await visit(hostPage({ config, head: GATED, body: BODY }), { init: breakShadowDom, setup });
   const { page, requests, errors } = session;
   await banner(page).waitFor();
   await page.evaluate(() => { window.breakBanner = true; });
