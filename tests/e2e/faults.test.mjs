@@ -478,6 +478,39 @@ for (const [name, config, message] of CONFIG_FAULTS) {
   });
 }
 
+test('a config error only the UI finds, on a return visit: the stored decision applies until the banner opens, then the error', async () => {
+  const session = await visit(hostPage({ head: GATED, body: BODY }));
+  const { page, context, requests, errors } = session;
+  await button(page, 'accept').click();
+  await until(page, () => (window.log || []).includes('stats'));
+  // The site owner then breaks the config in a field the loader does not read (README, "What
+  // happens when things go wrong").
+  await routeHtml(context, '/host.html', hostPage({ config: inline({ polcyUrl: '/privacy' }), head: GATED, body: BODY }));
+  await page.reload();
+  await until(page, () => (window.log || []).includes('template'));
+  assert.deepEqual(await page.evaluate(() => window.log), ['stats', 'template'], 'the stored decision applies');
+  assert.equal(countOf(requests, /\.wasm$/), 1, 'the first visit\'s only: no UI on the return visit');
+  assert.deepEqual(await eventsNamed(page, 'error'), [], 'nothing reported while the UI is not loaded');
+  const answer = await page.evaluate(() => window.ConsentBanner.showPreferences().then(() => 'served', () => 'rejected'));
+  assert.equal(answer, 'rejected');
+  const reported = await eventsNamed(page, 'error');
+  assert.deepEqual(reported.map((e) => e.kind), ['config']);
+  assert.match(reported[0].message, /^config: polcyUrl: unknown field `polcyUrl`/);
+  assert.deepEqual(ours(errors), [`consent-banner: ${reported[0].message}`]);
+  assert.equal(await page.locator('consent-banner').count(), 0, 'no banner');
+  // Nothing more is activated on this page.
+  await page.evaluate((log) => {
+    const s = document.createElement('script');
+    s.type = 'text/plain';
+    s.dataset.consent = 'statistics';
+    s.text = `${log}('late')`;
+    document.body.append(s);
+  }, LOG);
+  await page.waitForTimeout(300);
+  assert.deepEqual(await page.evaluate(() => window.log), ['stats', 'template']);
+  await context.close();
+});
+
 test('a missing translation falls back to the built-in texts of that language', async () => {
   const config = { language: 'de', texts: { de: { title: 'Eigene Überschrift' } } };
   const session = await visit(hostPage({ config: inline(config), head: GATED, body: BODY }));
