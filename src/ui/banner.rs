@@ -79,9 +79,10 @@ impl PartialEq for Commands {
 }
 
 /// Props of [`ConsentBanner`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct ConsentBannerProps {
-    /// The validated configuration.
+    /// The validated configuration. Compared by address: pass the same `Rc` on every render (a
+    /// new one, even of an equal config, makes the banner derive its texts again).
     pub config: Rc<Config>,
     /// Called after every change, once the decision is saved (same detail as `consent:change`).
     #[prop_or_default]
@@ -92,6 +93,34 @@ pub struct ConsentBannerProps {
     /// Handle for orders from outside the component.
     #[prop_or_default]
     pub commands: Commands,
+}
+
+// The config is compared by address, not field by field: the same `Rc` is the same config (a
+// derived deep comparison of the config and the texts costs ~2 KB of wasm, see BENCHMARKS.md).
+// Every field is named, so a new one cannot be left out.
+impl PartialEq for ConsentBannerProps {
+    fn eq(&self, other: &Self) -> bool {
+        let Self {
+            config,
+            on_change,
+            initial,
+            commands,
+        } = self;
+        Rc::ptr_eq(config, &other.config)
+            && *on_change == other.on_change
+            && *initial == other.initial
+            && *commands == other.commands
+    }
+}
+
+/// An `Rc` compared by address: the memo key of what is derived from the config or the texts.
+#[derive(Clone)]
+struct Same<T>(Rc<T>);
+
+impl<T> PartialEq for Same<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// Where focus goes after the next render.
@@ -122,7 +151,7 @@ struct Model {
 pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
     let config = props.config.clone();
     let store = use_memo(config.storage_key.clone(), |key| RecordStore::open(key));
-    let texts: Rc<ResolvedTexts> = use_memo(config.clone(), |config| {
+    let texts: Rc<ResolvedTexts> = use_memo(Same(config.clone()), |Same(config)| {
         let language = choose_language(
             config,
             dom::page_language().as_deref(),
@@ -132,13 +161,16 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
     });
     // Consent receipts and Global Privacy Control (README: "Consent receipts", "Global Privacy Control").
     // The digest of the texts shown is computed only when receipts are sent.
-    let shown = use_memo((config.clone(), texts.clone()), |(config, texts)| {
-        config
-            .receipt_endpoint
-            .as_ref()
-            .map(|_| Shown::new(config, texts))
-    });
-    let gpc_declined = use_memo(config.clone(), |config| {
+    let shown = use_memo(
+        (Same(config.clone()), Same(texts.clone())),
+        |(Same(config), Same(texts))| {
+            config
+                .receipt_endpoint
+                .as_ref()
+                .map(|_| Shown::new(config, texts))
+        },
+    );
+    let gpc_declined = use_memo(Same(config.clone()), |Same(config)| {
         gpc::declined(config, dom::global_privacy_control())
     });
     let send_receipt = {

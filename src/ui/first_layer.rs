@@ -5,9 +5,9 @@ use crate::config::Layout;
 use crate::texts::ResolvedTexts;
 
 /// Props of [`FirstLayer`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct FirstLayerProps {
-    /// Texts in the chosen language.
+    /// Texts in the chosen language (compared by address).
     pub texts: std::rc::Rc<ResolvedTexts>,
     /// Link to the full policy.
     pub policy_url: AttrValue,
@@ -26,6 +26,31 @@ pub struct FirstLayerProps {
     pub on_reject: Callback<()>,
     /// Preferences was pressed.
     pub on_preferences: Callback<()>,
+}
+
+// The texts are compared by address (the banner derives them once per config); every field is
+// named, so a new one cannot be left out.
+impl PartialEq for FirstLayerProps {
+    fn eq(&self, other: &Self) -> bool {
+        let Self {
+            texts,
+            policy_url,
+            gpc,
+            layout,
+            blocking,
+            on_accept,
+            on_reject,
+            on_preferences,
+        } = self;
+        std::rc::Rc::ptr_eq(texts, &other.texts)
+            && *policy_url == other.policy_url
+            && *gpc == other.gpc
+            && *layout == other.layout
+            && *blocking == other.blocking
+            && *on_accept == other.on_accept
+            && *on_reject == other.on_reject
+            && *on_preferences == other.on_preferences
+    }
 }
 
 /// The first layer: the policy summary, a link to the full policy, and three buttons of equal

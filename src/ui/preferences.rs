@@ -22,9 +22,9 @@ pub struct CategoryRow {
 }
 
 /// Props of [`Preferences`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct PreferencesProps {
-    /// Texts in the chosen language.
+    /// Texts in the chosen language (compared by address).
     pub texts: Rc<ResolvedTexts>,
     /// The categories with their current decisions.
     pub rows: Rc<Vec<CategoryRow>>,
@@ -36,6 +36,27 @@ pub struct PreferencesProps {
     pub on_reject: Callback<()>,
     /// Closed without deciding (close button or Escape).
     pub on_close: Callback<()>,
+}
+
+// The texts are compared by address (the banner derives them once per config); every field is
+// named, so a new one cannot be left out.
+impl PartialEq for PreferencesProps {
+    fn eq(&self, other: &Self) -> bool {
+        let Self {
+            texts,
+            rows,
+            on_save,
+            on_accept,
+            on_reject,
+            on_close,
+        } = self;
+        Rc::ptr_eq(texts, &other.texts)
+            && *rows == other.rows
+            && *on_save == other.on_save
+            && *on_accept == other.on_accept
+            && *on_reject == other.on_reject
+            && *on_close == other.on_close
+    }
 }
 
 /// The preferences: a modal dialog (the page is inert behind it) with one switch per category.
