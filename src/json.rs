@@ -1013,17 +1013,43 @@ fn push_one_of<'n>(out: &mut String, names: impl ExactSizeIterator<Item = &'n st
     }
 }
 
-/// Appends `text` as Rust's `{:?}` shows a string: quoted, with `\"`, `\\`, `\n`, `\u{..}` ...
+/// Appends `text` quoted as Rust's `{:?}` shows a string: `\"`, `\\`, `\0`, `\t`, `\r`, `\n`, and
+/// `\u{..}` for the characters [`escaped`] names. One deliberate difference: the other characters
+/// `{:?}` escapes (unassigned or private-use code points, a combining mark at the start) appear as
+/// they are, because telling them apart takes Unicode tables (2.3 KB brotli of the wasm).
 pub(crate) fn push_debug(out: &mut String, text: &str) {
     out.push('"');
     for c in text.chars() {
-        if c == '\'' {
-            out.push(c);
-        } else {
-            out.extend(c.escape_debug());
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\0' => out.push_str("\\0"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            c if escaped(c) => {
+                out.push_str("\\u{");
+                let n = u32::from(c);
+                for shift in (0..8).rev().map(|i| i * 4) {
+                    if n >> shift != 0 || shift == 0 {
+                        out.push(char::from_digit((n >> shift) & 15, 16).unwrap_or('0'));
+                    }
+                }
+                out.push('}');
+            }
+            c => out.push(c),
         }
     }
     out.push('"');
+}
+
+/// The characters [`push_debug`] shows as `\u{..}`: the control characters, and the invisible
+/// ones that could disguise a message (zero-width characters and joiners, bidirectional
+/// controls, line and paragraph separators, word joiners and invisible operators, the byte order
+/// mark). `{:?}` escapes all of them too.
+pub(crate) fn escaped(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}')
 }
 
 /// `text` as Rust's `{:?}` shows a string.
@@ -1231,8 +1257,44 @@ mod tests {
             "😀",
             "\u{10ffff}",
             "\u{fffe}",
+            "bidi \u{202e}override\u{2066}",
+            "bom\u{feff} separator\u{2028}",
         ] {
-            assert_eq!(debug(text), format!("{text:?}"));
+            assert_eq!(
+                debug(text),
+                crate::reference::unescape_printable(&format!("{text:?}"))
+            );
+        }
+    }
+
+    #[test]
+    fn debug_shows_what_rust_escapes_without_unicode_tables_as_it_is() {
+        // The deliberate difference: a combining mark at the start, a private-use and a
+        // noncharacter code point are escaped by `{:?}`, shown as they are here.
+        assert_eq!(
+            format!("{:?}", "\u{301}\u{e000}\u{fffe}"),
+            r#""\u{301}\u{e000}\u{fffe}""#
+        );
+        assert_eq!(
+            debug("\u{301}\u{e000}\u{fffe}"),
+            "\"\u{301}\u{e000}\u{fffe}\""
+        );
+        // Invisible characters that could disguise a message are escaped as `{:?}` does.
+        assert_eq!(debug("a\u{202e}b\u{200b}"), r#""a\u{202e}b\u{200b}""#);
+        assert_eq!(debug("\u{7f}\u{9f}\u{1}"), r#""\u{7f}\u{9f}\u{1}""#);
+    }
+
+    #[test]
+    fn every_character_debug_escapes_is_one_rust_escapes_too() {
+        for c in (0..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|&c| escaped(c))
+        {
+            assert_ne!(
+                format!("{c:?}"),
+                format!("'{c}'"),
+                "{c:?} is not escaped by Rust"
+            );
         }
     }
 
@@ -1243,7 +1305,7 @@ mod tests {
             let mut out = String::new();
             push_str(&mut out, &text);
             proptest::prop_assert_eq!(&out, &serde_json::to_string(&text).unwrap());
-            proptest::prop_assert_eq!(debug(&text), format!("{text:?}"));
+            proptest::prop_assert_eq!(debug(&text), crate::reference::unescape_printable(&format!("{text:?}")));
         }
     }
 }

@@ -151,10 +151,39 @@ pub fn check_choices(text: &str) -> Result<(), String> {
     }
 }
 
-/// serde_json shows a float as zmij formats it, `json` as it was written.
-fn normalized(message: &str) -> String {
+/// `{:?}` output with the `\u{..}` escapes that `json`'s quoting shows as the character itself
+/// turned back into it (the deliberate difference of `json::push_debug`), for comparing the two.
+pub fn unescape_printable(debug: &str) -> String {
     let mut out = String::new();
-    let mut rest = message;
+    let mut rest = debug;
+    while let Some(i) = rest.find("\\u{") {
+        let (before, after) = rest.split_at(i);
+        out.push_str(before);
+        let decoded = after[3..].split_once('}').and_then(|(hex, tail)| {
+            let c = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
+            (!crate::json::escaped(c)).then_some((c, tail))
+        });
+        match decoded {
+            Some((c, tail)) => {
+                out.push(c);
+                rest = tail;
+            }
+            None => {
+                out.push_str(&after[..3]);
+                rest = &after[3..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// serde_json shows a float as zmij formats it, `json` as it was written; and `{:?}` escapes
+/// characters `json` shows as they are (see [`unescape_printable`]).
+fn normalized(message: &str) -> String {
+    let message = unescape_printable(message);
+    let mut out = String::new();
+    let mut rest = message.as_str();
     while let Some(i) = rest.find("floating point `") {
         let (before, after) = rest.split_at(i + "floating point `".len());
         out.push_str(before);
