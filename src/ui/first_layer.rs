@@ -135,7 +135,9 @@ pub fn FirstLayer(props: &FirstLayerProps) -> Html {
             </div>
         </>
     };
-    let class = format!("banner {}", props.layout.name());
+    // The layout as a data attribute, not a second class: a computed `class` makes Yew build a
+    // `Classes` set (an index map with hashing, ~3 KB of wasm).
+    let layout = props.layout.name();
     if props.blocking {
         // The user must decide: Escape does not close it, and a forced close reopens it.
         let onkeydown = {
@@ -156,14 +158,14 @@ pub fn FirstLayer(props: &FirstLayerProps) -> Html {
             })
         };
         html! {
-            <dialog {class} data-edge={*edge} role="dialog" aria-modal="true" aria-labelledby="cb-title"
+            <dialog class="banner" data-layout={layout} data-edge={*edge} role="dialog" aria-modal="true" aria-labelledby="cb-title"
                 ref={node} {onkeydown} {oncancel} {onclose}>
                 {content}
             </dialog>
         }
     } else {
         html! {
-            <section {class} data-edge={*edge} role="region" aria-labelledby="cb-title" ref={node}>
+            <section class="banner" data-layout={layout} data-edge={*edge} role="region" aria-labelledby="cb-title" ref={node}>
                 {content}
             </section>
         }
