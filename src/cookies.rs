@@ -104,14 +104,11 @@ pub fn matches(pattern: &str, name: &str) -> bool {
 /// an IPv6 one in brackets, or one whose last label (before a trailing dot) is a number, which
 /// the URL standard parses as IPv4. Without `std::net`'s address parser (1 KB of wasm).
 fn is_ip_host(host: &str) -> bool {
+    let name = host.strip_suffix('.').unwrap_or(host);
+    let mut last = name.bytes().rev().take_while(|&b| b != b'.').peekable();
     host.starts_with('[')
         || host.contains(':')
-        || host
-            .strip_suffix('.')
-            .unwrap_or(host)
-            .rsplit('.')
-            .next()
-            .is_some_and(|last| !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
+        || (last.peek().is_some() && last.all(|b| b.is_ascii_digit()))
 }
 
 /// The `document.cookie` assignments that delete the cookies of every declined category that are
