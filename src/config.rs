@@ -503,20 +503,22 @@ pub enum ConfigError {
     },
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ConfigError {
+    /// The message, as `Display` shows it: `config: <field>: <reason>`. (Built without
+    /// `core::fmt`, which the wasm then does not need: 1.6 KB.)
+    pub fn message(&self) -> String {
         match self {
-            ConfigError::Parse(message) => {
-                f.write_str("config: ")?;
-                f.write_str(message)
-            }
+            ConfigError::Parse(message) => "config: ".to_string() + message,
             ConfigError::Invalid { field, reason } => {
-                f.write_str("config: ")?;
-                f.write_str(field)?;
-                f.write_str(": ")?;
-                f.write_str(reason)
+                "config: ".to_string() + field + ": " + reason
             }
         }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 

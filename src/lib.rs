@@ -130,7 +130,7 @@ impl Ui {
 pub fn mount(config_json: &str, view: &str) -> Result<Ui, JsError> {
     #[cfg(not(panic = "immediate-abort"))]
     install_panic_hook();
-    let config = Config::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
+    let config = Config::from_json(config_json).map_err(|e| JsError::new(&e.message()))?;
     let root =
         dom::mount_host().map_err(|_| JsError::new("could not create the banner element"))?;
     let commands = Commands::default();
@@ -158,7 +158,7 @@ pub fn mount(config_json: &str, view: &str) -> Result<Ui, JsError> {
 pub fn check_config(config_json: &str) -> String {
     Config::from_json(config_json)
         .err()
-        .map(|e| e.to_string())
+        .map(|e| e.message())
         .unwrap_or_default()
 }
 

@@ -17,18 +17,25 @@ pub enum StorageError {
     Write(String),
 }
 
-impl std::fmt::Display for StorageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl StorageError {
+    /// The message, as `Display` shows it (built without `core::fmt`).
+    pub fn message(&self) -> String {
         match self {
-            StorageError::Unavailable => f.write_str(
-                "storage: localStorage is unavailable; the choice holds for this page only",
-            ),
+            StorageError::Unavailable => {
+                "storage: localStorage is unavailable; the choice holds for this page only".into()
+            }
             StorageError::Write(reason) => {
-                f.write_str("storage: could not save the choice (")?;
-                f.write_str(reason)?;
-                f.write_str("); it holds for this page only")
+                "storage: could not save the choice (".to_string()
+                    + reason
+                    + "); it holds for this page only"
             }
         }
+    }
+}
+
+impl std::fmt::Display for StorageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
     }
 }
 

@@ -186,7 +186,7 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
         if let Stored::Corrupt(reason) = &stored {
             dom::report_error(
                 "record",
-                format!("record: ignored the stored decision ({reason})"),
+                "record: ignored the stored decision (".to_string() + reason + ")",
             );
         }
         let record = stored.valid_record(&config, dom::now_ms()).cloned();
@@ -283,7 +283,7 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
             let persisted = match store.write(&record) {
                 Ok(()) => true,
                 Err(error) => {
-                    dom::report_error("storage", error.to_string());
+                    dom::report_error("storage", error.message());
                     false
                 }
             };

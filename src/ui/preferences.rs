@@ -123,8 +123,8 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
             </div>
             <ul class="categories">
                 { for props.rows.iter().map(|row| {
-                    let input_id = format!("cb-cat-{}", row.id);
-                    let desc_id = format!("cb-desc-{}", row.id);
+                    let input_id = "cb-cat-".to_string() + &row.id;
+                    let desc_id = "cb-desc-".to_string() + &row.id;
                     let on = row.required || draft.get(&row.id).copied().unwrap_or(false);
                     html! {
                         <li class="category" data-category={row.id.clone()}>
