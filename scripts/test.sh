@@ -42,7 +42,7 @@ wasm_test() {
 
 stage fmt          cargo fmt --check
 stage clippy-host  cargo clippy --all-targets -- -D warnings
-stage clippy-wasm  cargo clippy --target wasm32-unknown-unknown --lib --test web -- -D warnings
+stage clippy-wasm  cargo clippy --target wasm32-unknown-unknown --lib --test web --features talc -- -D warnings
 stage docs         env RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps -q
 stage native       cargo test
 stage build        bash scripts/build.sh

@@ -61,6 +61,16 @@ pub mod ui;
 
 use std::rc::Rc;
 
+// The shipped wasm's allocator (scripts/build.sh builds with the `talc` feature): smaller than
+// std's dlmalloc. Off by default, so that an app using this crate keeps its own.
+#[cfg(all(
+    feature = "talc",
+    target_arch = "wasm32",
+    not(target_feature = "atomics")
+))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use wasm_bindgen::prelude::*;
 
 use crate::config::Config;
