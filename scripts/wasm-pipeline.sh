@@ -43,7 +43,8 @@ wasm-bindgen --target web --remove-name-section --remove-producers-section --no-
   --out-dir "$bindgen" --out-name "$name" "$target_dir/wasm32-unknown-unknown/release/$lib.wasm"
 cp "$bindgen/$name.js" "$out/$name.js"
 # binaryen from npm (never Debian's /usr/bin/wasm-opt: its output breaks at run time).
-"$root/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+# --converge repeats -Oz until the module stops shrinking (~0.2% more, 2 s).
+"$root/node_modules/.bin/wasm-opt" -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-mutable-globals \
   "$bindgen/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
 # The module name only (a few bytes), so a trap's stack names our wasm even when it was not
