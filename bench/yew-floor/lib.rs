@@ -2,6 +2,9 @@
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[component]
 fn Banner() -> Html {
     let open = use_state(|| true);
