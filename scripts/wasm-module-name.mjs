@@ -19,20 +19,29 @@ const leb = (n) => {
 };
 const vec = (bytes) => [...leb(bytes.length), ...bytes];
 
+/** The unsigned LEB128 number at `at` in `bytes`, and where the next field starts. */
+function readLeb(bytes, at) {
+  let value = 0, shift = 0, byte;
+  do {
+    byte = bytes[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [value, at];
+}
+
 /** The bytes of `wasm` with a name section naming the module `name` appended. */
 export function withModuleName(wasm, name) {
   if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error('not a wasm file');
   // Refuse a second name section (the build strips names, so there is none to merge with).
   for (let at = 8; at < wasm.length;) {
-    const id = wasm[at++];
-    let size = 0, shift = 0, byte;
-    do { byte = wasm[at++]; size |= (byte & 0x7f) << shift; shift += 7; } while (byte & 0x80);
+    const id = wasm[at];
+    const [size, content] = readLeb(wasm, at + 1);
     if (id === 0) {
-      let len = 0, s = 0, b, p = at;
-      do { b = wasm[p++]; len |= (b & 0x7f) << s; s += 7; } while (b & 0x80);
-      if (wasm.toString('utf8', p, p + len) === 'name') throw new Error('the wasm already has a name section');
+      const [length, text] = readLeb(wasm, content);
+      if (wasm.toString('utf8', text, text + length) === 'name') throw new Error('the wasm already has a name section');
     }
-    at += size;
+    at = content + size;
   }
   const subsection = [0, ...vec(vec([...Buffer.from(name)]))];
   const section = [0, ...vec([...vec([...Buffer.from('name')]), ...subsection])];

@@ -61,6 +61,12 @@ pub mod ui;
 
 use std::rc::Rc;
 
+use wasm_bindgen::prelude::*;
+
+use crate::config::Config;
+use crate::consent::Action;
+use crate::ui::{Command, Commands, ConsentBanner, ConsentBannerProps, InitialView};
+
 // The shipped wasm's allocator (scripts/build.sh builds with the `talc` feature): smaller than
 // std's dlmalloc. Off by default, so that an app using this crate keeps its own.
 #[cfg(all(
@@ -70,12 +76,6 @@ use std::rc::Rc;
 ))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
-use wasm_bindgen::prelude::*;
-
-use crate::config::Config;
-use crate::consent::Action;
-use crate::ui::{Command, Commands, ConsentBanner, ConsentBannerProps, InitialView};
 
 /// The mounted banner, as the loader sees it.
 #[wasm_bindgen]

@@ -45,9 +45,10 @@ export default (fail, attr, configOk, api, detailOf, readRecord) => {
   // follows. Either way: reported once, nothing more is activated on this page, and the dead
   // banner (a modal one too) goes. (Registered before the wasm can load.)
   const trapped = (e) => {
-    // A WebAssembly.RuntimeError (there may be no WebAssembly global) with our wasm or its glue on
-    // its stack (a wasm not compiled from its response, e.g. sent with the wrong MIME type, shows
-    // as wasm://, but the glue that called it is there): a trap in the page's own wasm is not ours.
+    // A WebAssembly.RuntimeError (there may be no WebAssembly global) with our wasm on its stack:
+    // frames name the file, or, when the wasm was not compiled from its response (a server sending
+    // the wrong MIME type), its module name (wasm://wasm/consent-banner-ui-…, written by
+    // scripts/wasm-module-name.mjs). A trap in the page's own wasm is not ours.
     if (e?.name != 'RuntimeError' || !String(e.stack).includes(UI)) return;
     panicked || fail('panic', `internal error: the banner stopped (${e})`);
     return 1;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ROOT, start, open, banner, button, until, countOf, hostPage, routeHtml, routeScript, nextEvent,
+  ROOT, start, open, banner, button, until, countOf, hostPage, routeHtml, routeScript, nextEvent, addGatedScript,
 } from './harness.mjs';
 
 let env;
@@ -119,13 +119,7 @@ test('elements added later are activated once their category is accepted', async
   const { page, context } = await visit(hostPage({}));
   await page.evaluate(() => window.ConsentBanner.acceptAll());
   await until(page, () => window.ConsentBanner.accepted('statistics'));
-  await page.evaluate((log) => {
-    const s = document.createElement('script');
-    s.type = 'text/plain';
-    s.dataset.consent = 'statistics';
-    s.text = `${log}('late')`;
-    document.body.append(s);
-  }, LOG);
+  await addGatedScript(page, `${LOG}('late')`);
   await until(page, () => (window.log || []).includes('late'));
   await page.waitForTimeout(100);
   assert.deepEqual(await page.evaluate(() => window.log), ['late']);

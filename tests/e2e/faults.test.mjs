@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ROOT, start, open, banner, button, until, countOf, hostPage, routeHtml,
+  ROOT, start, open, banner, button, until, countOf, hostPage, routeHtml, addGatedScript,
 } from './harness.mjs';
 
 let env;
@@ -499,13 +499,7 @@ test('a config error only the UI finds, on a return visit: the stored decision a
   assert.deepEqual(ours(errors), [`consent-banner: ${reported[0].message}`]);
   assert.equal(await page.locator('consent-banner').count(), 0, 'no banner');
   // Nothing more is activated on this page.
-  await page.evaluate((log) => {
-    const s = document.createElement('script');
-    s.type = 'text/plain';
-    s.dataset.consent = 'statistics';
-    s.text = `${log}('late')`;
-    document.body.append(s);
-  }, LOG);
+  await addGatedScript(page, `${LOG}('late')`);
   await page.waitForTimeout(300);
   assert.deepEqual(await page.evaluate(() => window.log), ['stats', 'template']);
   await context.close();

@@ -71,6 +71,15 @@ export async function routeScript(target, path, code, delay = 0) {
   });
 }
 
+/** Adds `<script type="text/plain" data-consent="statistics">code</script>` to the page's body. */
+export const addGatedScript = (page, code) => page.evaluate((text) => {
+  const s = document.createElement('script');
+  s.type = 'text/plain';
+  s.dataset.consent = 'statistics';
+  s.text = text;
+  document.body.append(s);
+}, code);
+
 /** Resolves with the detail of the next `consent:<name>` event on the page. */
 export const nextEvent = (page, name) => page.evaluate((n) => new Promise((ok) =>
   addEventListener(`consent:${n}`, (e) => ok(e.detail), { once: true })), name);
