@@ -3,7 +3,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::{focus, CategoryRow, FirstLayer, Preferences, ReopenButton};
+use super::reopen::reopen_button;
+use super::{focus, CategoryRow, FirstLayer, Preferences};
 use crate::config::Config;
 use crate::consent::{accepted, changed, decide, Action};
 use crate::cookies;
@@ -448,10 +449,9 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
                 View::Preferences => html! {
                     <Preferences texts={texts.clone()} {rows} {on_save} {on_accept} {on_reject} {on_close} />
                 },
-                View::Closed if config.floating_button && model.record.is_some() => html! {
-                    <ReopenButton label={texts.reopen.clone()} side={config.floating_button_position}
-                        on_open={open_preferences} />
-                },
+                View::Closed if config.floating_button && model.record.is_some() => {
+                    reopen_button(&texts.reopen, config.floating_button_position, &open_preferences)
+                }
                 View::Closed => html! {},
             } }
         </div>

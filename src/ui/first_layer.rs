@@ -1,6 +1,7 @@
 use yew::prelude::*;
 
-use super::{focus, Summary};
+use super::focus;
+use super::summary::summary;
 use crate::config::Layout;
 use crate::texts::ResolvedTexts;
 
@@ -115,7 +116,7 @@ pub fn FirstLayer(props: &FirstLayerProps) -> Html {
     let content = html! {
         <>
             <h2 id="cb-title" class="title" tabindex="-1">{texts.title.clone()}</h2>
-            <div class="summary"><Summary text={texts.summary.clone()} /></div>
+            <div class="summary">{summary(&texts.summary)}</div>
             if props.gpc {
                 <p class="gpc" role="note">{texts.gpc_notice.clone()}</p>
             }

@@ -12,6 +12,12 @@ pub struct SummaryProps {
 /// The policy summary, rendered as text nodes: markup in the text stays text.
 #[component]
 pub fn Summary(props: &SummaryProps) -> Html {
+    summary(&props.text)
+}
+
+/// The policy summary's nodes, for a parent's `view` (no component of its own: the banner renders
+/// it once per text, and a component costs ~1 KB of wasm).
+pub(crate) fn summary(text: &str) -> Html {
     let inline = |runs: &Vec<Inline>| -> Html {
         runs.iter()
             .map(|run| match run {
@@ -23,7 +29,7 @@ pub fn Summary(props: &SummaryProps) -> Html {
             })
             .collect()
     };
-    parse(&props.text)
+    parse(text)
         .iter()
         .map(|block| match block {
             Block::Paragraph(runs) => html! { <p>{inline(runs)}</p> },
