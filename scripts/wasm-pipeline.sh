@@ -44,9 +44,13 @@ wasm-bindgen --target web --remove-name-section --remove-producers-section --no-
 cp "$bindgen/$name.js" "$out/$name.js"
 # binaryen from npm (never Debian's /usr/bin/wasm-opt: its output breaks at run time).
 # --converge repeats -Oz until the module stops shrinking (~0.2% more, 2 s).
-"$root/node_modules/.bin/wasm-opt" -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-reference-types --enable-mutable-globals \
-  "$bindgen/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+wasm_opt="$root/node_modules/.bin/wasm-opt"
+wasm_features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-reference-types --enable-mutable-globals)
+"$wasm_opt" -Oz --converge "${wasm_features[@]}" "$bindgen/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+# Short import, export and module names in the wasm and the glue, instead of wasm-bindgen's
+# hashed ones (~2.5 KB brotli less; see the script).
+node "$root/scripts/wasm-minify-names.mjs" "$wasm_opt" "$out/${name}_bg.wasm" "$out/$name.js" "${wasm_features[@]}"
 # The module name only (a few bytes), so a trap's stack names our wasm even when it was not
 # compiled from its response (see scripts/wasm-module-name.mjs).
 node "$root/scripts/wasm-module-name.mjs" "$out/${name}_bg.wasm" "$name"
