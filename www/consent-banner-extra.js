@@ -83,13 +83,15 @@ export default (fail, attr, configOk, api, detailOf, readRecord) => {
   }
 
   // --- the UI (wasm), loaded at the first need; every failure is reported once, with the file ---
-  // `early`: the wasm fetch the loader started on a first visit (alongside this file), if any.
+  // `early`: the wasm download the loader started on a first visit (alongside this file), if any;
+  // it resolves to undefined when it failed (then it is tried once more here, and this attempt's
+  // reason is the one reported).
   const load = (view, early) => {
     if (ui) return ui;
     let file = GLUE;
     const start = () => {
       // The wasm downloads (and compiles, streaming) while the glue loads, not after it.
-      const response = early || fetch(url(WASM));
+      const response = Promise.resolve(early).then((r) => r || fetch(url(WASM)));
       response.catch(() => {}); // reported once, where init awaits it
       return import(url(GLUE)).then((m) => {
         file = WASM;

@@ -183,8 +183,10 @@
   state = detailOf(record);
   // A first visit shows the banner; a config the loader cannot use fails closed at once, and the
   // extra reports the UI's field-named error.
-  // (The wasm starts downloading now, alongside the extra, not after it.)
-  if (!record) later('mount', w.WebAssembly && fetch(new URL('consent-banner-ui_bg.wasm', extraFile))).catch(() => {});
+  // (The wasm starts downloading now, alongside the extra, not after it. A download that fails
+  // resolves to undefined, so the host page never sees an unhandled rejection; the extra then
+  // tries once more and reports that attempt's reason.)
+  if (!record) later('mount', w.WebAssembly && fetch(new URL('consent-banner-ui_bg.wasm', extraFile)).catch(() => {})).catch(() => {});
   failed = !configOk;
   consentMode();
   // Every change (the banner, the API, another tab): the new state, the extra's Consent Mode update,

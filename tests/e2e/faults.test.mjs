@@ -117,6 +117,27 @@ for (const [name, path, answer, message] of LOAD_FAULTS) {
   });
 }
 
+// The request gets no answer at all (offline, a content blocker, a reset connection): fetch() and
+// import() reject, early on a first visit (the loader starts the wasm download itself).
+for (const [name, path, message] of [
+  ['the glue never answers', GLUE, /consent-banner-ui\.js\): .*Failed to fetch/],
+  // The loader's early download failed quietly; the extra's second attempt gives the reason.
+  ['the wasm never answers', WASM, /consent-banner-ui_bg\.wasm\): .*Failed to fetch/],
+  ['the loader\'s second part never answers', EXTRA, /consent-banner-extra\.js: .*Failed to fetch/],
+]) {
+  test(`${name} (network error): fails closed, queued API calls are rejected`, async () => {
+    const loader = `<script>(window.ConsentBanner = window.ConsentBanner || []).push(function (api) {
+        api.show().then(function () { window.queued = 'served'; }, function () { window.queued = 'rejected'; });
+      });</script><script src="/dist/consent-banner.js"></script>`;
+    const session = await visit(hostPage({ loader, head: GATED, body: BODY }), {
+      setup: (context) => context.route((url) => url.pathname === path, (route) => route.abort('failed')),
+    });
+    await assertFailsClosed(session, { kind: 'load', message });
+    assert.equal(await session.page.evaluate(() => window.queued), 'rejected');
+    await session.context.close();
+  });
+}
+
 test('a wasm that arrives after the load timeout fails closed and is never mounted', async () => {
   const loader = '<script src="/dist/consent-banner.js" data-timeout="700"></script>';
   const session = await visit(hostPage({ loader, head: GATED, body: BODY }), {
