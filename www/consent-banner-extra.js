@@ -83,17 +83,17 @@ export default (fail, attr, configOk, api, detailOf, readRecord) => {
   }
 
   // --- the UI (wasm), loaded at the first need; every failure is reported once, with the file ---
-  // `early`: the wasm download the loader started on a first visit (alongside this file), if any;
-  // it resolves to undefined when it failed (then it is tried once more here, and this attempt's
-  // reason is the one reported).
-  const load = (view, early) => {
+  // `[wasm, glue]`: the wasm download and the glue import the loader started on a first visit
+  // (alongside this file), if any; each resolves to undefined when it failed (then it is tried
+  // once more here, and this attempt's reason is the one reported).
+  const load = (view, [wasm, glue] = []) => {
     if (ui) return ui;
     let file = GLUE;
     const start = () => {
       // The wasm downloads (and compiles, streaming) while the glue loads, not after it.
-      const response = Promise.resolve(early).then((r) => r || fetch(url(WASM)));
+      const response = Promise.resolve(wasm).then((r) => r || fetch(url(WASM)));
       response.catch(() => {}); // reported once, where init awaits it
-      return import(url(GLUE)).then((m) => {
+      return Promise.resolve(glue).then((m) => m || import(url(GLUE))).then((m) => {
         file = WASM;
         return init(m, response);
       });
@@ -130,7 +130,8 @@ export default (fail, attr, configOk, api, detailOf, readRecord) => {
   return (name, arg) => {
     if (!name) return consentMode();
     if (name == 'sync') return sync();
-    if (name == 'mount') return configOk && void load('auto', arg);
+    // (arg: false in a browser without WebAssembly, which load() reports.)
+    if (name == 'mount') return configOk && void load('auto', arg || []);
     // Markup actions (preferences, accept-all, reject-all; show and reset are methods already).
     name = name == 'preferences' ? 'showPreferences' : name.replace(/-a/, 'A');
     if (name == 'hide') return ui?.then((u) => u.hide());

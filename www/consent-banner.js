@@ -31,13 +31,18 @@
   const resolved = Promise.resolve();
   let failed, extra, hook, readyDetail, gcm, state, config = DEFAULTS;
   // (The definitions below are in the order that compresses best; the start follows them.)
+  // --- gating: <script type="text/plain" data-consent> and <template data-consent> ---
+  const GATED = 'script[type="text/plain"][data-consent],template[data-consent]';
+  const done = new WeakSet();
+  let chain = resolved;
 
   // --- the stored record ---
   const storage = () => {
     try {
-      return w.localStorage;
+      return localStorage;
     } catch {}
   };
+
 
   const readRecord = (now = Date.now()) => {
     try {
@@ -52,22 +57,6 @@
         config.categories.every((c) => c.required || own(r.categories, c.id)) ? r : null;
     } catch {
       return null; // blocked storage or bad JSON: no decision
-    }
-  };
-
-  // --- Google Consent Mode v2 (README "Google Consent Mode"): the default before any tag runs,
-  // and the update with a stored decision (the extra pushes one on every change). A type is
-  // granted when every category mapped to it is accepted; src/config.rs validates the map.
-  const consentMode = (map = gcm?.map) => {
-    if (map) {
-      const types = {};
-      w.dataLayer ||= [];
-      const gtag = w.gtag ||= function () { dataLayer.push(arguments); };
-      for (const id in map) for (const t of [].concat(map[id])) types[t] = types[t] != 'denied' && accepted(id) ? 'granted' : 'denied';
-      gtag('consent', 'default', { ...types, wait_for_update: gcm.waitForUpdate ?? 500, ...gcm.region?.length && { region: gcm.region } });
-      if (gcm.adsDataRedaction) gtag('set', 'ads_data_redaction', true);
-      if (gcm.urlPassthrough) gtag('set', 'url_passthrough', true);
-      if (state.decided) gtag('consent', 'update', types);
     }
   };
 
@@ -91,17 +80,20 @@
     }
   };
 
-  // Stops activation for good; with a kind, also reports it (each failure is reported once).
-  const fail = (kind, message) => {
-    failed = 1;
-    if (kind) {
-      console.error('consent-banner: ' + message);
-      emit('error', { kind, message });
-    }
+  // Runs a script as a new element with the same attributes (a clone of one added by innerHTML
+  // would never run); the promise settles when an external script has loaded or failed. One
+  // script at a time (the chain waits for each), so no `async = false` is needed.
+  const insert = (source) => {
+    const s = d.createElement('script');
+    for (const a of source.attributes) s.setAttribute(a.name, a.value);
+    if (s.type == 'text/plain') s.type = source.dataset.type || '';
+    s.nonce = source.nonce;
+    s.text = source.text;
+    // Never gated again, even when data-type keeps it inert (it would re-activate for ever).
+    done.add(s);
+    source.replaceWith(s);
+    return s.src && new Promise((resolve) => s.onload = s.onerror = resolve);
   };
-
-  // `=== true`: an inherited name ("constructor") is never a category.
-  const accepted = (id) => !failed && state.categories[id] === true;
 
   // --- the rest: `later(name, arg)` runs in consent-banner-extra.js, imported at the first call
   // (rejected once the banner failed). name: an API method, a markup action, 'sync' (another tab
@@ -115,15 +107,6 @@
       fail('load', `${extraFile}: ${e}`);
       throw e;
     })).then((call) => call(name, arg));
-
-  // --- gating: <script type="text/plain" data-consent> and <template data-consent> ---
-  const GATED = 'script[type="text/plain"][data-consent],template[data-consent]';
-  const done = new WeakSet();
-  let chain = resolved;
-
-  // "a b" needs both; "!a" runs when the user decided and declined a. Unknown ids never run.
-  const allowed = (el) => el.dataset.consent?.match(/[^\s,]+/g)?.every((t) =>
-    t[0] == '!' ? state.decided && state.categories[t.slice(1)] === false : accepted(t));
 
   // Each gated element runs once, in document order: its turn comes when the one before has
   // settled (an external script loaded or failed). Checked again when its turn comes: a decline
@@ -139,6 +122,29 @@
     }
   };
 
+  // --- Google Consent Mode v2 (README "Google Consent Mode"): the default before any tag runs,
+  // and the update with a stored decision (the extra pushes one on every change). A type is
+  // granted when every category mapped to it is accepted; src/config.rs validates the map.
+  const consentMode = (map = gcm?.map) => {
+    if (map) {
+      const types = {};
+      w.dataLayer ||= [];
+      const gtag = w.gtag ||= function () { dataLayer.push(arguments); };
+      for (const id in map) for (const t of [].concat(map[id])) types[t] = types[t] != 'denied' && accepted(id) ? 'granted' : 'denied';
+      gtag('consent', 'default', { ...types, wait_for_update: gcm.waitForUpdate ?? 500, ...gcm.region?.length && { region: gcm.region } });
+      if (gcm.adsDataRedaction) gtag('set', 'ads_data_redaction', true);
+      if (gcm.urlPassthrough) gtag('set', 'url_passthrough', true);
+      if (state.decided) gtag('consent', 'update', types);
+    }
+  };
+
+  // "a b" needs both; "!a" runs when the user decided and declined a. Unknown ids never run.
+  const allowed = (el) => el.dataset.consent?.match(/[^\s,]+/g)?.every((t) =>
+    t[0] == '!' ? state.decided && state.categories[t.slice(1)] === false : accepted(t));
+
+  // `=== true`: an inherited name ("constructor") is never a category.
+  const accepted = (id) => !failed && state.categories[id] === true;
+
   // A template: its markup goes in with its scripts made inert (their type kept in data-type);
   // then they run in order.
   const run = (el) => {
@@ -152,19 +158,13 @@
     return scripts.reduce((p, s) => p.then(() => insert(s)), resolved);
   };
 
-  // Runs a script as a new element with the same attributes (a clone of one added by innerHTML
-  // would never run); the promise settles when an external script has loaded or failed. One
-  // script at a time (the chain waits for each), so no `async = false` is needed.
-  const insert = (source) => {
-    const s = d.createElement('script');
-    for (const a of source.attributes) s.setAttribute(a.name, a.value);
-    if (s.type == 'text/plain') s.type = source.dataset.type || '';
-    s.nonce = source.nonce;
-    s.text = source.text;
-    // Never gated again, even when data-type keeps it inert (it would re-activate for ever).
-    done.add(s);
-    source.replaceWith(s);
-    return s.src && new Promise((resolve) => s.onload = s.onerror = resolve);
+  // Stops activation for good; with a kind, also reports it (each failure is reported once).
+  const fail = (kind, message) => {
+    failed = 1;
+    if (kind) {
+      console.error('consent-banner: ' + message);
+      emit('error', { kind, message });
+    }
   };
 
   // The same shape as ConsentDetail in src/events.rs.
@@ -183,10 +183,11 @@
   state = detailOf(record);
   // A first visit shows the banner; a config the loader cannot use fails closed at once, and the
   // extra reports the UI's field-named error.
-  // (The wasm starts downloading now, alongside the extra, not after it. A download that fails
-  // resolves to undefined, so the host page never sees an unhandled rejection; the extra then
-  // tries once more and reports that attempt's reason.)
-  if (!record) later('mount', w.WebAssembly && fetch(new URL('consent-banner-ui_bg.wasm', extraFile)).catch(() => {})).catch(() => {});
+  // (The wasm and the UI's glue start downloading now, alongside the extra, not one round trip
+  // after it. A classic script's import() resolves against the script's own URL, as extraFile
+  // does. Either one that fails resolves to undefined, so the host page never sees an unhandled
+  // rejection; the extra then tries once more and reports that attempt's reason.)
+  if (!record) later('mount', w.WebAssembly && [fetch(new URL('consent-banner-ui_bg.wasm', extraFile)).catch(() => {}), import('./consent-banner-ui.js').catch(() => {})]).catch(() => {});
   failed = !configOk;
   consentMode();
   // Every change (the banner, the API, another tab): the new state, the extra's Consent Mode update,
