@@ -1,12 +1,14 @@
 // Side-by-side benchmark of this banner against the peer banners (bench/banners.mjs).
-//   node bench/run.mjs [--runs N] [--runs-4x N] [--quick] [--only id,id]
+//   node bench/run.mjs [--runs N] [--runs-4x N] [--runs-net N] [--quick] [--only id,id]
 // Serves the repository with scripts/serve.mjs (brotli/gzip, long-lived caching) on 127.0.0.1 and
 // drives headless Chromium (playwright-core) with a fresh context for every visit:
 //   first visit   no stored decision: time to a visible, clickable accept button, blocking time,
 //                 layout shift, CPU and heap; then a click on accept and the time to the tracker
 //   return visit  a fresh context (cold HTTP cache) holding the stored decision: time to the
 //                 tracker, bytes, CPU and heap
-// unthrottled and at 4x CPU throttling. Writes bench/results/latest.{json,md}; a full run (no
+// unthrottled, at 4x CPU throttling, and unthrottled over an emulated "Fast 4G" network (Chrome
+// DevTools' preset: every request's answer 165 ms late, 9 Mbit/s x 0.9 down), where round trips
+// and bytes count as they do for a visitor. Writes bench/results/latest.{json,md}; a full run (no
 // --quick / --only) also rewrites the results section of BENCHMARKS.md. Exits 1 when a tracker
 // request happened before consent, or a banner could not be measured.
 import { chromium } from 'playwright-core';
@@ -35,7 +37,17 @@ const quick = argv.includes('--quick');
 const only = opt('only') ? opt('only').split(',') : null;
 const runs1x = Number(opt('runs') || (quick ? 2 : 5));
 const runs4x = Number(opt('runs-4x') || opt('runs') || (quick ? 2 : 7));
-if (!(runs1x >= 1 && runs4x >= 1)) throw new Error('--runs must be a positive number');
+const runsNet = Number(opt('runs-net') || opt('runs') || (quick ? 2 : 5));
+if (!(runs1x >= 1 && runs4x >= 1 && runsNet >= 1)) throw new Error('--runs must be a positive number');
+// Chrome DevTools' "Fast 4G" preset (front_end/core/sdk/NetworkManager.ts): 9 Mbit/s down and
+// 1.5 Mbit/s up, each x 0.9 for packet overhead, and 60 ms x 2.75 = 165 ms of request latency.
+const FAST_4G = { offline: false, latency: 165, downloadThroughput: (9e6 / 8) * 0.9, uploadThroughput: (1.5e6 / 8) * 0.9 };
+// The measurement profiles: CPU throttling rate and network emulation.
+const PROFILES = [
+  { id: '1x', rate: 1, runs: runs1x, title: 'Unthrottled' },
+  { id: '4x', rate: 4, runs: runs4x, title: '4x CPU throttling' },
+  { id: 'fast4g', rate: 1, net: FAST_4G, runs: runsNet, title: 'Fast 4G network (165 ms request latency, 8.1 Mbit/s down), CPU unthrottled' },
+];
 const full = !quick && !only;
 const banners = BANNERS.filter((b) => b.baseline || !only || only.includes(b.id));
 if (!banners.some((b) => b.id === REFERENCE)) banners.push(BANNERS.find((b) => b.id === REFERENCE));
@@ -91,7 +103,7 @@ function probe(accept) {
 }
 
 // --- one visit in a fresh context ---
-async function visit(browser, url, banner, { rate, storageState, mode }) {
+async function visit(browser, url, banner, { rate, net, storageState, mode }) {
   const context = await browser.newContext({ viewport: VIEWPORT, storageState });
   const out = { errors: [] };
   try {
@@ -104,6 +116,7 @@ async function visit(browser, url, banner, { rate, storageState, mode }) {
     // otherwise count as busy. (So at 4x throttling this is the real CPU, not 4x of it.)
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     if (rate > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    if (net) await cdp.send('Network.emulateNetworkConditions', net);
     const requests = new Map();
     cdp.on('Network.requestWillBeSent', (e) => {
       requests.set(e.requestId, { path: new URL(e.request.url).pathname, body: 0, transfer: 0, done: false, consentGiven: false });
@@ -123,7 +136,7 @@ async function visit(browser, url, banner, { rate, storageState, mode }) {
       r.body = r.cached || e.encodedDataLength === 0 ? 0 : r.length; // compressed body over the wire
     });
     const wait = (fn, timeout) => page.waitForFunction(fn, null, { timeout, polling: 20 });
-    const timeout = 30_000 * Math.max(1, rate / 2);
+    const timeout = 30_000 * Math.max(1, rate / 2, net ? 2 : 1);
 
     await page.goto(url, { waitUntil: 'load', timeout });
     if (mode === 'first' && banner.accept) await wait(() => window.__bench.acceptAt !== null, timeout);
@@ -238,17 +251,17 @@ function markdown(report) {
     lines.push(`| ${r.name} ${r.version} | ${r.bytes.first ?? '–'} | ${ratio(r.bytes.first, ref.bytes.first)} | ` +
       `${r.bytes.return ?? '–'} | ${ratio(r.bytes.return, ref.bytes.return)} | ${r.bytes.filesFirst} / ${r.bytes.filesReturn} | ${r.bytes.wasmOnReturn ? 'yes' : 'no'} |`);
   }
-  for (const t of report.throttles) {
+  for (const t of report.profiles) {
     lines.push('');
-    lines.push(`**${t.rate === 1 ? 'Unthrottled' : `${t.rate}x CPU throttling`}**, ${t.runs} runs`);
+    lines.push(`**${t.title}**, ${t.runs} runs`);
     lines.push('');
     lines.push(`| banner | ${FIGURES.map(([, h]) => h).join(' | ')} |`);
     lines.push(`|---|${FIGURES.map(() => '--:').join('|')}|`);
     for (const r of rows) {
       const cells = FIGURES.map(([key, , d]) => {
-        const s = r.figures[t.rate][key];
+        const s = r.figures[t.id][key];
         if (!s) return '–';
-        const refS = ref.figures[t.rate][key];
+        const refS = ref.figures[t.id][key];
         const spread = s.n > 1 ? ` (${fmt(s.min, d)}–${fmt(s.max, d)})` : '';
         const x = r.id === REFERENCE || r.baseline ? '' : ` ${ratio(s.median, refS && refS.median)}`;
         return `${fmt(s.median, d)}${spread}${x}`;
@@ -283,8 +296,7 @@ async function main() {
   const args = [...CHROMIUM_ARGS, '--disable-blink-features=AutomationControlled'];
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });
   const machine = machineInfo(browser.version());
-  const throttles = [{ rate: 1, runs: runs1x }, { rate: 4, runs: runs4x }];
-  const raw = {}; // raw[rate][id] = [{first, return}]
+  const raw = {}; // raw[profile][id] = [{first, return}]
   const started = Date.now();
   const violations = new Set();
   const failures = new Set();
@@ -295,32 +307,32 @@ async function main() {
       if (b.id !== 'baseline-tracker') await visit(browser, `${server.url}/bench/pages/${b.id}.html`, b, { rate: 1, mode: 'first' });
     }
     console.log('warm-up done (one unrecorded visit per banner)');
-    for (const { rate, runs } of throttles) {
-      raw[rate] = Object.fromEntries(banners.map((b) => [b.id, []]));
+    for (const { id: profile, rate, net, runs } of PROFILES) {
+      raw[profile] = Object.fromEntries(banners.map((b) => [b.id, []]));
       for (let run = 0; run < runs; run++) {
         // Rotate the order each run, so drift on a shared machine spreads over every banner.
         const order = banners.map((_, i) => banners[(i + run) % banners.length]);
         for (const b of order) {
           const url = `${server.url}/bench/pages/${b.id}.html`;
           const sample = {};
-          if (b.id !== 'baseline-tracker') sample.first = await visit(browser, url, b, { rate, mode: 'first' });
-          if (b.id === 'baseline-tracker') sample.return = await visit(browser, url, b, { rate, mode: 'return' });
+          if (b.id !== 'baseline-tracker') sample.first = await visit(browser, url, b, { rate, net, mode: 'first' });
+          if (b.id === 'baseline-tracker') sample.return = await visit(browser, url, b, { rate, net, mode: 'return' });
           else if (!b.baseline && sample.first.storageState) {
-            sample.return = await visit(browser, url, b, { rate, mode: 'return', storageState: sample.first.storageState });
+            sample.return = await visit(browser, url, b, { rate, net, mode: 'return', storageState: sample.first.storageState });
           }
           if (sample.first) delete sample.first.storageState;
           for (const v of Object.values(sample)) {
             if (v.violation) {
               violations.add(`${b.name}: ${v.violation}`);
-              console.error(`\x1b[31;1mVIOLATION\x1b[0m ${b.name} (${rate}x, run ${run + 1}): ${v.violation}`);
+              console.error(`\x1b[31;1mVIOLATION\x1b[0m ${b.name} (${profile}, run ${run + 1}): ${v.violation}`);
             }
-            if (v.failed) failures.add(`${b.name} (${rate}x): ${v.errors.at(-1)}`);
+            if (v.failed) failures.add(`${b.name} (${profile}): ${v.errors.at(-1)}`);
           }
-          if (!b.baseline && !sample.return) failures.add(`${b.name} (${rate}x): no return visit (the first visit failed)`);
-          raw[rate][b.id].push(sample);
+          if (!b.baseline && !sample.return) failures.add(`${b.name} (${profile}): no return visit (the first visit failed)`);
+          raw[profile][b.id].push(sample);
         }
         const s = ((Date.now() - started) / 1000).toFixed(0);
-        console.log(`${rate}x run ${run + 1}/${runs} done (${s}s)`);
+        console.log(`${profile} run ${run + 1}/${runs} done (${s}s)`);
       }
     }
   } finally {
@@ -329,18 +341,19 @@ async function main() {
   }
 
   // Paired per run: a banner's CPU and heap minus the baselines' of the same run and throttle.
-  const report = { machine, throttles, settleMs: SETTLE_MS, violations: [...violations], failures: [...failures], banners: [] };
+  const profiles = PROFILES.map(({ id, rate, net, runs, title }) => ({ id, rate, net: net || null, runs, title }));
+  const report = { machine, profiles, settleMs: SETTLE_MS, violations: [...violations], failures: [...failures], banners: [] };
   for (const b of banners) {
     const row = { id: b.id, name: b.name, version: b.version || '', baseline: !!b.baseline, figures: {}, bytes: {} };
-    for (const { rate } of throttles) {
-      const samples = raw[rate][b.id];
-      const base = raw[rate].baseline;
-      const baseTracker = raw[rate]['baseline-tracker'];
+    for (const { id: profile } of PROFILES) {
+      const samples = raw[profile][b.id];
+      const base = raw[profile].baseline;
+      const baseTracker = raw[profile]['baseline-tracker'];
       const per = (fn) => samples.map((s, i) => {
         try { return fn(s, i); } catch { return null; }
       });
       const ok = (v) => (v && !v.failed ? v : null);
-      row.figures[rate] = {
+      row.figures[profile] = {
         acceptMs: summary(per((s) => ok(s.first).acceptMs)),
         tbtMs: summary(per((s) => ok(s.first).tbtMs)),
         cls: summary(per((s) => ok(s.first).cls)),
@@ -355,7 +368,7 @@ async function main() {
       if (b.baseline) {
         // Baselines: their own absolute figures, for reference.
         const v = b.id === 'baseline' ? 'first' : 'return';
-        Object.assign(row.figures[rate], {
+        Object.assign(row.figures[profile], {
           cpuOverBaselineMs: b.id === 'baseline' ? summary(per((s) => ok(s.first).cpuMs)) : null,
           returnCpuOverBaselineMs: b.id === 'baseline-tracker' ? summary(per((s) => ok(s.return).cpuMs)) : null,
           heapOverBaselineKB: b.id === 'baseline' ? summary(per((s) => ok(s.first).heapKB)) : null,
@@ -365,8 +378,8 @@ async function main() {
         });
       }
     }
-    // Bytes do not depend on throttling: the median over every visit.
-    const all = throttles.flatMap(({ rate }) => raw[rate][b.id]);
+    // Bytes do not depend on the profile: the median over every visit.
+    const all = PROFILES.flatMap(({ id }) => raw[id][b.id]);
     const firsts = all.map((s) => s.first).filter((v) => v && !v.failed);
     const returns = all.map((s) => s.return).filter((v) => v && !v.failed);
     row.bytes = {
