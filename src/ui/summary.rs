@@ -15,8 +15,8 @@ pub fn Summary(props: &SummaryProps) -> Html {
     summary(&props.text)
 }
 
-/// The policy summary's nodes, for a parent's `view` (no component of its own: the banner renders
-/// it once per text, and a component costs ~1 KB of wasm).
+/// The policy summary's nodes, for a parent's `view` (no component of its own, which costs ~1 KB
+/// of wasm; the text is parsed again when the first layer renders, a few times per page at most).
 pub(crate) fn summary(text: &str) -> Html {
     let inline = |runs: &Vec<Inline>| -> Html {
         runs.iter()
