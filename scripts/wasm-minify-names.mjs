@@ -62,10 +62,9 @@ for (const [, name, short] of map.imports) {
   replaceOnce(new RegExp(`^(\\s+)${escape(name)}(?=: function\\()`, 'm'), `$1${short}`, `import ${name}`);
 }
 
-// Exports: every `wasm.<name>` access, longest names first (none is a prefix of another at a
-// word boundary, but the order keeps that true by construction).
+// Exports: every `wasm.<name>` access (whole names only: `wasm.ui_set` is not `wasm.ui_setX`).
 const exports = new Map(map.exports);
-for (const [name, short] of [...exports].sort((a, b) => b[0].length - a[0].length)) {
+for (const [name, short] of exports) {
   glue = glue.replace(new RegExp(`\\bwasm\\.${escape(name)}\\b`, 'g'), `wasm.${short}`);
 }
 const shorts = new Set(exports.values());
