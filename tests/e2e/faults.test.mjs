@@ -99,6 +99,12 @@ const LOAD_FAULTS = [
   ['the wasm is truncated', WASM, () => ({ status: 200, contentType: 'application/wasm', body: real('dist/consent-banner-ui_bg.wasm').subarray(0, 20000) }), /consent-banner-ui_bg\.wasm/],
   ['the loader\'s second part answers 404', EXTRA, { status: 404, body: 'not found' }, /consent-banner-extra\.js/],
   ['the loader\'s second part is truncated', EXTRA, () => ({ status: 200, contentType: 'text/javascript', body: real('dist/consent-banner-extra.js').subarray(0, 600) }), /consent-banner-extra\.js/],
+  // No answer at all (offline, a content blocker, a reset connection): fetch() and import()
+  // reject, early on a first visit (the loader starts the glue and the wasm itself); the loader's
+  // early attempt fails quietly and the extra's second attempt gives the reason.
+  ['the glue never answers (network error)', GLUE, 'abort', /consent-banner-ui\.js\): .*Failed to fetch/],
+  ['the wasm never answers (network error)', WASM, 'abort', /consent-banner-ui_bg\.wasm\): .*Failed to fetch/],
+  ['the loader\'s second part never answers (network error)', EXTRA, 'abort', /consent-banner-extra\.js: .*Failed to fetch/],
 ];
 
 for (const [name, path, answer, message] of LOAD_FAULTS) {
@@ -108,8 +114,8 @@ for (const [name, path, answer, message] of LOAD_FAULTS) {
         api.show().then(function () { window.queued = 'served'; }, function () { window.queued = 'rejected'; });
       }, ['acceptAll']);</script><script src="/dist/consent-banner.js"></script>`;
     const session = await visit(hostPage({ loader, head: GATED, body: BODY }), {
-      setup: (context) => context.route((url) => url.pathname === path,
-        (route) => route.fulfill(typeof answer === 'function' ? answer() : answer)),
+      setup: (context) => context.route((url) => url.pathname === path, (route) => (answer === 'abort'
+        ? route.abort('failed') : route.fulfill(typeof answer === 'function' ? answer() : answer))),
     });
     await assertFailsClosed(session, { kind: 'load', message });
     assert.equal(await session.page.evaluate(() => window.queued), 'rejected');
@@ -117,34 +123,16 @@ for (const [name, path, answer, message] of LOAD_FAULTS) {
   });
 }
 
-// The request gets no answer at all (offline, a content blocker, a reset connection): fetch() and
-// import() reject, early on a first visit (the loader starts the wasm download itself).
-for (const [name, path, message] of [
-  ['the glue never answers', GLUE, /consent-banner-ui\.js\): .*Failed to fetch/],
-  // The loader's early download failed quietly; the extra's second attempt gives the reason.
-  ['the wasm never answers', WASM, /consent-banner-ui_bg\.wasm\): .*Failed to fetch/],
-  ['the loader\'s second part never answers', EXTRA, /consent-banner-extra\.js: .*Failed to fetch/],
-]) {
-  test(`${name} (network error): fails closed, queued API calls are rejected`, async () => {
-    const loader = `<script>(window.ConsentBanner = window.ConsentBanner || []).push(function (api) {
-        api.show().then(function () { window.queued = 'served'; }, function () { window.queued = 'rejected'; });
-      });</script><script src="/dist/consent-banner.js"></script>`;
-    const session = await visit(hostPage({ loader, head: GATED, body: BODY }), {
-      setup: (context) => context.route((url) => url.pathname === path, (route) => route.abort('failed')),
-    });
-    await assertFailsClosed(session, { kind: 'load', message });
-    assert.equal(await session.page.evaluate(() => window.queued), 'rejected');
-    await session.context.close();
-  });
-}
+/** A route setup: `path` is answered 2 s late (after a 700 ms data-timeout). */
+const answerLate = (path) => (context) => context.route((url) => url.pathname === path, async (route) => {
+  await new Promise((ok) => setTimeout(ok, 2000));
+  await route.continue().catch(() => {});
+});
 
 test('a wasm that arrives after the load timeout fails closed and is never mounted', async () => {
   const loader = '<script src="/dist/consent-banner.js" data-timeout="700"></script>';
   const session = await visit(hostPage({ loader, head: GATED, body: BODY }), {
-    setup: (context) => context.route((url) => url.pathname === WASM, async (route) => {
-      await new Promise((ok) => setTimeout(ok, 2000));
-      await route.continue().catch(() => {});
-    }),
+    setup: answerLate(WASM),
   });
   await assertFailsClosed(session, { kind: 'load', message: /consent-banner-ui_bg\.wasm.*timed out after 700 ms/ });
   // The wasm has arrived by now: still no banner, no tracker, no second message.
@@ -159,10 +147,7 @@ test('a wasm that arrives after the load timeout fails closed and is never mount
 test('the loader\'s second part arriving after the load timeout fails closed and starts nothing', async () => {
   const loader = '<script src="/dist/consent-banner.js" data-timeout="700"></script>';
   const session = await visit(hostPage({ loader, head: GATED, body: BODY }), {
-    setup: (context) => context.route((url) => url.pathname === EXTRA, async (route) => {
-      await new Promise((ok) => setTimeout(ok, 2000));
-      await route.continue().catch(() => {});
-    }),
+    setup: answerLate(EXTRA),
     // Counts every start of a wasm compile or instantiation on the page.
     init: () => {
       window.wasmStarts = 0;
