@@ -75,6 +75,10 @@ pub struct Config {
     /// Where to send a consent receipt (JSON, with `navigator.sendBeacon`) for every decision:
     /// an http(s) or relative URL. Default: none, nothing is sent.
     pub receipt_endpoint: Option<String>,
+    /// Let the page's markup hooks that decide (`data-consent-action="accept-all"`, `"reject-all"`,
+    /// `"reset"`) act. Only when `true`, and then only on trusted clicks (the visitor's own, not a
+    /// script's). The `preferences` and `show` hooks always work. Default `false`.
+    pub markup_decisions: bool,
 }
 
 /// One consent category.
@@ -108,6 +112,11 @@ pub struct Category {
     /// sends Global Privacy Control and the user has not decided. Default `false`.
     #[cfg_attr(any(test, feature = "serde"), serde(default))]
     pub shares_data: bool,
+    /// Web Storage keys set by this category, deleted from `localStorage` and `sessionStorage`
+    /// while it is not accepted. A trailing `*` matches a prefix (`ph_*`). Never the banner's own
+    /// `storageKey`. Default: none.
+    #[cfg_attr(any(test, feature = "serde"), serde(default))]
+    pub storage: Vec<String>,
 }
 
 /// Google Consent Mode v2 settings (`googleConsentMode`).
@@ -288,6 +297,7 @@ impl Default for Config {
             google_consent_mode: None,
             gpc: true,
             receipt_endpoint: None,
+            markup_decisions: false,
         }
     }
 }
@@ -463,6 +473,7 @@ fn default_categories() -> Vec<Category> {
             required,
             cookies: cookies.iter().map(|c| (*c).to_string()).collect(),
             shares_data: false,
+            storage: Vec::new(),
         };
     vec![
         category(
@@ -583,7 +594,8 @@ impl Config {
     ///
     /// The first rule broken, naming its field: empty, malformed or duplicate category ids, no
     /// categories, a link that is not http(s), relative or mailto, a zero lifetime, an empty storage
-    /// key, an unknown language key, a cookie mirror that cannot be set.
+    /// key, a storage pattern that is malformed or would delete the record, an unknown language
+    /// key, a cookie mirror that cannot be set.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.revision == 0 {
             return Err(invalid("revision", "must be at least 1"));
@@ -609,6 +621,25 @@ impl Config {
                         indexed(&field(".cookies"), j, ""),
                         json::debug(cookie)
                             + " is not a cookie name (a trailing * matches a prefix)",
+                    ));
+                }
+            }
+            for (j, pattern) in category.storage.iter().enumerate() {
+                let field = || indexed(&field(".storage"), j, "");
+                if !is_storage_pattern(pattern) {
+                    return Err(invalid(
+                        field(),
+                        json::debug(pattern)
+                            + " is not a storage key pattern (1 to 128 visible characters, no spaces; a trailing * matches a prefix)",
+                    ));
+                }
+                if crate::cookies::matches(pattern, &self.storage_key) {
+                    return Err(invalid(
+                        field(),
+                        json::debug(pattern)
+                            + " would delete the banner's own record (storageKey "
+                            + &json::debug(&self.storage_key)
+                            + ")",
                     ));
                 }
             }
@@ -758,6 +789,7 @@ const CONFIG_FIELDS: &[&str] = &[
     "googleConsentMode",
     "gpc",
     "receiptEndpoint",
+    "markupDecisions",
 ];
 
 /// Reads a [`Config`]: every field optional, unknown fields are errors.
@@ -808,7 +840,8 @@ fn read(r: &mut Reader) -> Result<Config, json::Error> {
                 }
             }
             16 => c.gpc = r.bool()?,
-            _ => c.receipt_endpoint = r.optional_string()?,
+            17 => c.receipt_endpoint = r.optional_string()?,
+            _ => c.markup_decisions = r.bool()?,
         }
         Ok(())
     })?;
@@ -833,6 +866,7 @@ fn read_category(r: &mut Reader) -> Result<Category, json::Error> {
         required: false,
         cookies: Vec::new(),
         shares_data: false,
+        storage: Vec::new(),
     };
     let fields = &[
         "id",
@@ -841,6 +875,7 @@ fn read_category(r: &mut Reader) -> Result<Category, json::Error> {
         "required",
         "cookies",
         "sharesData",
+        "storage",
     ];
     // `id` and `label` have no default.
     r.object("struct Category", fields, 0b11, true, &mut |r, i| {
@@ -850,7 +885,8 @@ fn read_category(r: &mut Reader) -> Result<Category, json::Error> {
             2 => c.description = r.string()?,
             3 => c.required = r.bool()?,
             4 => c.cookies = read_strings(r)?,
-            _ => c.shares_data = r.bool()?,
+            5 => c.shares_data = r.bool()?,
+            _ => c.storage = read_strings(r)?,
         }
         Ok(())
     })?;
@@ -941,8 +977,9 @@ fn check_token(id: &str) -> Result<(), String> {
 }
 
 /// Accepts `http://`, `https://`, `mailto:` and relative links (`/x`, `x.html`, `#top`, `?q`).
-/// Rejects every other scheme (`javascript:`, `data:`, ...), protocol-relative `//host` links and
-/// control characters.
+/// Rejects every other scheme (`javascript:`, `data:`, ...), protocol-relative links (`//host`, and
+/// any backslash, which browsers read as `/`: `/\host`), spaces and control characters (URL
+/// parsers drop a tab or newline: `/<tab>/host` is `//host`).
 pub fn check_link(link: &str) -> Result<(), String> {
     if link.trim().is_empty() {
         return Err("must not be empty".into());
@@ -950,12 +987,16 @@ pub fn check_link(link: &str) -> Result<(), String> {
     if link.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(json::debug(link) + " holds spaces or control characters");
     }
+    // Browsers read `\` as `/` in http(s) URLs: `/\elsewhere.example/` is protocol-relative.
+    if link.contains('\\') {
+        return Err(json::debug(link) + " holds a backslash (browsers read it as /)");
+    }
     let lower = link.to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
     {
         return Ok(());
     }
-    if link.starts_with("//") || link.starts_with("\\") {
+    if link.starts_with("//") {
         return Err(json::debug(link) + " is protocol-relative; write https://");
     }
     // A scheme is letters, digits, `+`, `-`, `.` before the first `:`, and comes before any `/?#`.
@@ -973,6 +1014,16 @@ fn is_cookie_pattern(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}*".contains(&b))
+}
+
+/// A Web Storage key, or a prefix of one with a trailing `*`: visible characters (any script, no
+/// spaces or control characters), at most 128, a `*` only at the end.
+fn is_storage_pattern(pattern: &str) -> bool {
+    let key = pattern.strip_suffix('*').unwrap_or(pattern);
+    !key.is_empty()
+        && pattern.chars().count() <= 128
+        && !key.contains('*')
+        && !key.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 fn is_cookie_value_byte(b: u8) -> bool {
@@ -1074,6 +1125,146 @@ mod tests {
         ] {
             assert!(check_link(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn backslashes_and_stripped_characters_never_make_a_link_protocol_relative() {
+        assert_eq!(
+            error_of(r#"{"policyUrl":"/\\elsewhere.example/"}"#),
+            r#"config: policyUrl: "/\\elsewhere.example/" holds a backslash (browsers read it as /)"#
+        );
+        assert_eq!(
+            error_of(r#"{"receiptEndpoint":"\\/elsewhere.example/r"}"#),
+            r#"config: receiptEndpoint: "\\/elsewhere.example/r" is not an http(s) or relative URL"#
+        );
+        assert_eq!(
+            error_of(r#"{"policyUrl":"/\t/elsewhere.example/"}"#),
+            r#"config: policyUrl: "/\t/elsewhere.example/" holds spaces or control characters"#
+        );
+        for bad in [
+            "/\\elsewhere.example/",
+            "\\\\elsewhere.example",
+            "\\/elsewhere.example",
+            "https://example.org\\@elsewhere.example",
+            "privacy\\..\\x",
+            "/\n/elsewhere.example",
+            "/\r/elsewhere.example",
+            "\u{0}//elsewhere.example",
+            "\u{3000}//elsewhere.example",
+            "//elsewhere.example",
+            "https:elsewhere.example",
+            "http:/elsewhere.example",
+        ] {
+            assert!(check_link(bad).is_err(), "{bad:?}");
+        }
+        for good in ["/a/b", "./x", "../x", "x/y?z#w", "/privacy#cookies"] {
+            assert_eq!(check_link(good), Ok(()), "{good}");
+        }
+    }
+
+    #[test]
+    fn markup_decisions_are_off_unless_the_config_turns_them_on() {
+        assert!(!Config::default().markup_decisions);
+        assert!(
+            Config::from_json(r#"{"markupDecisions":true}"#)
+                .unwrap()
+                .markup_decisions
+        );
+        assert!(error_of(r#"{"markupDecisions":"yes"}"#).starts_with(
+            "config: markupDecisions: invalid type: string \"yes\", expected a boolean"
+        ));
+    }
+
+    #[test]
+    fn a_category_may_be_named_like_an_object_prototype_member() {
+        let json = r#"{"categories":[{"id":"constructor","label":"C"},
+            {"id":"__proto__","label":"P"},{"id":"tostring","label":"T"},
+            {"id":"hasownproperty","label":"H"}]}"#;
+        // `__proto__` is not a token (it starts with `_`); the others are ordinary ids.
+        assert_eq!(
+            error_of(json),
+            r#"config: categories[1].id: "__proto__" is not a simple token (a-z, 0-9, _ and -, starting with a letter, at most 32)"#
+        );
+        let config = Config::from_json(
+            r#"{"categories":[{"id":"constructor","label":"C"},{"id":"tostring","label":"T"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(config.categories[0].id, "constructor");
+        assert_eq!(
+            error_of(
+                r#"{"categories":[{"id":"constructor","label":"C"},{"id":"constructor","label":"D"}]}"#
+            ),
+            r#"config: categories[1].id: duplicate "constructor""#
+        );
+    }
+
+    #[test]
+    fn storage_patterns_are_visible_keys_or_prefixes() {
+        let config = Config::from_json(
+            r#"{"categories":[{"id":"statistics","label":"S","storage":["ph_*","__mpq_*","_hjSession","ключ"]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            config.categories[0].storage,
+            ["ph_*", "__mpq_*", "_hjSession", "ключ"]
+        );
+        assert!(Config::default()
+            .categories
+            .iter()
+            .all(|c| c.storage.is_empty()));
+        let message = |pattern: &str| {
+            let json = format!(
+                r#"{{"categories":[{{"id":"essential","label":"E"}},{{"id":"statistics","label":"S","storage":["ok",{pattern}]}}]}}"#,
+                pattern = serde_json::to_string(pattern).unwrap()
+            );
+            error_of(&json)
+        };
+        assert_eq!(
+            message("ph *"),
+            r#"config: categories[1].storage[1]: "ph *" is not a storage key pattern (1 to 128 visible characters, no spaces; a trailing * matches a prefix)"#
+        );
+        for bad in [
+            "",
+            "*",
+            "**",
+            "a*b",
+            "a\tb",
+            "a\nb",
+            " x",
+            "x\u{7f}",
+            &"k".repeat(129),
+        ] {
+            assert!(
+                message(bad).starts_with("config: categories[1].storage[1]: "),
+                "{bad:?}: {}",
+                message(bad)
+            );
+        }
+        assert!(Config::from_json(&format!(
+            r#"{{"categories":[{{"id":"s","label":"S","storage":["{}"]}}]}}"#,
+            "k".repeat(128)
+        ))
+        .is_ok());
+    }
+
+    #[test]
+    fn a_storage_pattern_that_would_delete_the_record_is_rejected() {
+        assert_eq!(
+            error_of(
+                r#"{"categories":[{"id":"essential","label":"E"},{"id":"statistics","label":"S","storage":["ph_*"]},{"id":"ads","label":"A","storage":["x","consent*"]}]}"#
+            ),
+            r#"config: categories[2].storage[1]: "consent*" would delete the banner's own record (storageKey "consent-banner")"#
+        );
+        assert_eq!(
+            error_of(
+                r#"{"storageKey":"my-site","categories":[{"id":"a","label":"A","storage":["my-site"]}]}"#
+            ),
+            r#"config: categories[0].storage[0]: "my-site" would delete the banner's own record (storageKey "my-site")"#
+        );
+        assert!(Config::from_json(
+            r#"{"storageKey":"my-site","categories":[{"id":"a","label":"A","storage":["consent*","my-site-x","my-sit"]}]}"#
+        )
+        .is_ok());
     }
 
     #[test]
@@ -1221,6 +1412,12 @@ mod tests {
             theme: Theme::Light,
             floating_button_position: Side::Right,
             blocking: true,
+            markup_decisions: true,
+            categories: vec![Category {
+                storage: vec!["ph_*".into()],
+                cookies: vec!["_ga*".into()],
+                ..Config::default().categories[2].clone()
+            }],
             ..Config::default()
         };
         let json = serde_json::to_string(&config).unwrap();

@@ -1,5 +1,6 @@
-//! The shared record vectors (tests/vectors/records.json), as the Rust side reads them. The loader
-//! reads the same file in tests/e2e/vectors.test.mjs: both sides agree on what a valid record is.
+//! The shared vectors (tests/vectors/*.json), as the Rust side reads them. The loader's e2e tests
+//! read the same files: both sides agree on what a valid record is (records.json), which configs
+//! fail closed (configs.json), and which cookies and storage keys are deleted (cookies.json).
 #![cfg(not(target_arch = "wasm32"))]
 
 use consent_banner::config::Config;
@@ -83,4 +84,31 @@ fn loader_record_constants_match_the_rust_constants() {
     assert_eq!(value("MAX_RECORD"), MAX_RECORD_BYTES as f64);
     assert_eq!(value("SKEW"), CLOCK_SKEW_MS as f64);
     assert_eq!(value("MAX_LIFE"), MAX_LIFETIME_MS as f64);
+}
+
+#[test]
+fn every_config_vector_gets_the_verdict_it_names() {
+    let text = std::fs::read_to_string("tests/vectors/configs.json").expect("vectors file");
+    let vectors: Value = serde_json::from_str(&text).expect("vectors JSON");
+    let cases = vectors["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 40);
+    let mut both = 0;
+    for case in cases {
+        let name = case["name"].as_str().expect("name");
+        let loader = case["loader"].as_str().expect("loader verdict");
+        assert!(loader == "ok" || loader == "error", "{name}: {loader}");
+        let expected = if case["both"] == true {
+            both += 1;
+            loader
+        } else {
+            case["rust"].as_str().expect("rust verdict")
+        };
+        let verdict = Config::from_json(&case["config"].to_string());
+        assert_eq!(
+            if verdict.is_ok() { "ok" } else { "error" },
+            expected,
+            "{name}: {verdict:?}"
+        );
+    }
+    assert!(both >= 40, "most cases are shared");
 }
