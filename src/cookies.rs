@@ -1,8 +1,8 @@
 //! Cookies, as strings for `document.cookie`: the optional mirror of the decision for servers, and
-//! the deletion of a declined category's cookies. Pure: the page's host, path, scheme and current
-//! cookies are parameters.
+//! the deletion of what the categories that are not accepted left behind (their cookies, and their
+//! Web Storage keys). Pure: the page's host, path, scheme, current cookies and keys are parameters.
 
-use crate::config::{Config, CookieMirror, SameSite};
+use crate::config::{Category, Config, CookieMirror, SameSite};
 use crate::json;
 use crate::map::Set;
 use crate::record::ConsentRecord;
@@ -58,14 +58,21 @@ pub fn mirror(
     (cookie.len() <= MAX_COOKIE_BYTES).then_some(cookie)
 }
 
-/// The `document.cookie` assignment that deletes the mirror cookie (after a reset).
-pub fn mirror_deletion(mirror: &CookieMirror) -> String {
-    let mut cookie = mirror.name.clone() + "=; Max-Age=0; Path=" + &mirror.path;
+/// The `document.cookie` assignments that delete the mirror cookie (after a reset): where it is
+/// set now, and wherever an older config may have left it that the page can see (every path
+/// prefix of `path`, the host and each parent domain of `host`).
+pub fn mirror_deletion(mirror: &CookieMirror, host: &str, path: &str) -> Vec<String> {
+    let mut out = Vec::new();
     if let Some(domain) = &mirror.domain {
-        cookie.push_str("; Domain=");
-        cookie.push_str(domain);
+        out.push(mirror.name.clone() + "=; Max-Age=0; Path=" + &mirror.path + "; Domain=" + domain);
     }
-    cookie
+    delete_everywhere(
+        &mut out,
+        &mirror.name,
+        host,
+        &visible_paths(path, Some(&mirror.path)),
+    );
+    out
 }
 
 /// Percent-encodes everything but unreserved characters, as `encodeURIComponent` does.
@@ -111,63 +118,102 @@ fn is_ip_host(host: &str) -> bool {
         || (last.peek().is_some() && last.all(|b| b.is_ascii_digit()))
 }
 
-/// The `document.cookie` assignments that delete the cookies of every declined category that are
-/// present now: on the current host, on each parent domain (down to two labels) and on `/`, the
-/// mirror's path and every directory of the current path.
-pub fn deletions(
-    config: &Config,
-    record: &ConsentRecord,
-    present: &Set,
-    host: &str,
-    path: &str,
-) -> Vec<String> {
-    let declined: Vec<&str> = config
-        .categories
-        .iter()
-        .filter(|c| !c.required && record.categories.get(&c.id) != Some(&true))
-        .flat_map(|c| c.cookies.iter().map(String::as_str))
-        .collect();
-    let doomed: Vec<&String> = present
-        .iter()
-        .filter(|name| declined.iter().any(|p| matches(p, name)))
-        .collect();
-    if doomed.is_empty() {
-        return Vec::new();
+/// The paths at which a cookie is visible on a page at `path`: every prefix ending before or at a
+/// `/` (`/`, `/a`, `/a/`, `/a/b`, `/a/b/` for `/a/b/c`) and `path` itself, plus `extra` (the
+/// mirror's path). A prefix holding a byte that a cookie attribute cannot carry (`;`, a control
+/// character, a space: `location.pathname` keeps `;` as it is) is left out: written into
+/// `Path=`, it would add attributes of its own.
+fn visible_paths(path: &str, extra: Option<&str>) -> Set {
+    let mut paths = Set::new();
+    paths.insert("/".to_string());
+    let mut add = |p: &str| {
+        if p.starts_with('/') && p.bytes().all(|b| b.is_ascii_graphic() && b != b';') {
+            paths.insert(p.to_string());
+        }
+    };
+    for (i, b) in path.bytes().enumerate() {
+        if b == b'/' {
+            add(&path[..i]);
+            add(&path[..=i]);
+        }
     }
+    add(path);
+    if let Some(extra) = extra {
+        add(extra);
+    }
+    paths
+}
+
+/// Pushes the deletions of cookie `name` at each of `paths`, on the host and on each parent domain
+/// of `host` (down to two labels; none for an IP address).
+fn delete_everywhere(out: &mut Vec<String>, name: &str, host: &str, paths: &Set) {
     let mut domains = vec![String::new()];
-    let labels: Vec<&str> = host.split('.').collect();
-    let is_ip = is_ip_host(host);
-    if !is_ip {
+    if !is_ip_host(host) {
+        let labels: Vec<&str> = host.split('.').collect();
         for start in 0..labels.len().saturating_sub(1) {
             domains.push("; Domain=.".to_string() + &labels[start..].join("."));
         }
     }
-    let mut paths = Set::new();
-    paths.insert("/".to_string());
-    if let Some(mirror) = &config.cookie {
-        paths.insert(mirror.path.clone());
+    for domain in &domains {
+        for p in paths {
+            out.push(name.to_string() + "=; Max-Age=0; Path=" + p + domain);
+        }
     }
-    let mut prefix = String::new();
-    for segment in path.split('/').filter(|s| !s.is_empty()) {
-        prefix.push('/');
-        prefix.push_str(segment);
-        paths.insert(prefix.clone());
-    }
+}
+
+/// `true` when some pattern of a category that is not accepted (declined, or no decision yet)
+/// matches `name`. Required categories are always accepted.
+fn doomed(
+    config: &Config,
+    accepted: &Set,
+    name: &str,
+    patterns: fn(&Category) -> &[String],
+) -> bool {
+    config
+        .categories
+        .iter()
+        .filter(|c| !c.required && !accepted.contains(&c.id))
+        .any(|c| patterns(c).iter().any(|p| matches(p, name)))
+}
+
+/// The `document.cookie` assignments that delete the cookies present now (`present`) of every
+/// category that is not in `accepted` (see [`crate::consent::accepted`]): on the current host and
+/// on each parent domain (down to two labels), at every path the page can see (`/`, each prefix of
+/// `path` with and without its trailing `/`, `path`) and the mirror's path.
+pub fn deletions(
+    config: &Config,
+    accepted: &Set,
+    present: &Set,
+    host: &str,
+    path: &str,
+) -> Vec<String> {
     let mut out = Vec::new();
-    for name in doomed {
-        for domain in &domains {
-            for p in &paths {
-                out.push(name.clone() + "=; Max-Age=0; Path=" + p + domain);
-            }
+    let mut paths = None;
+    for name in present {
+        if doomed(config, accepted, name, |c| &c.cookies) {
+            let paths = paths.get_or_insert_with(|| {
+                visible_paths(path, config.cookie.as_ref().map(|m| m.path.as_str()))
+            });
+            delete_everywhere(&mut out, name, host, paths);
         }
     }
     out
 }
 
+/// The Web Storage keys (of `keys`, those in `localStorage` or `sessionStorage` now) to remove:
+/// those matching a `storage` pattern of a category that is not in `accepted`. Never the banner's
+/// own `storageKey`.
+pub fn storage_deletions<'a>(config: &Config, accepted: &Set, keys: &'a [String]) -> Vec<&'a str> {
+    keys.iter()
+        .map(String::as_str)
+        .filter(|key| *key != config.storage_key && doomed(config, accepted, key, |c| &c.storage))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::consent::{decide, Action};
+    use crate::consent::{accepted, decide, Action};
     use crate::record::Source;
 
     const NOW: u64 = 1_800_000_000_000;
@@ -197,10 +243,115 @@ mod tests {
     #[test]
     fn the_mirror_is_deleted_where_it_was_set() {
         let c = config(r#"{"cookie":{"name":"cb","domain":".example.org","path":"/app"}}"#);
+        let out = mirror_deletion(c.cookie.as_ref().unwrap(), "127.0.0.1", "/");
         assert_eq!(
-            mirror_deletion(c.cookie.as_ref().unwrap()),
-            "cb=; Max-Age=0; Path=/app; Domain=.example.org"
+            out,
+            [
+                "cb=; Max-Age=0; Path=/app; Domain=.example.org",
+                "cb=; Max-Age=0; Path=/",
+                "cb=; Max-Age=0; Path=/app",
+            ]
         );
+    }
+
+    #[test]
+    fn a_mirror_left_at_any_visible_path_or_domain_is_deleted_too() {
+        let c = config(r#"{"cookie":{}}"#);
+        let out = mirror_deletion(c.cookie.as_ref().unwrap(), "www.example.org", "/shop/cart");
+        for path in ["/", "/shop", "/shop/", "/shop/cart"] {
+            for domain in ["", "; Domain=.www.example.org", "; Domain=.example.org"] {
+                let line = format!("consent=; Max-Age=0; Path={path}{domain}");
+                assert!(out.contains(&line), "{line} in {out:#?}");
+            }
+        }
+        assert_eq!(out.len(), 12);
+    }
+
+    fn declined(c: &Config) -> Set {
+        let r = decide(c, None, &Action::RejectAll, NOW, "id", Source::Banner);
+        accepted(c, Some(&r), NOW)
+    }
+
+    fn paths_of(out: &[String]) -> Vec<&str> {
+        out.iter()
+            .map(|line| {
+                let path = line.split("; Path=").nth(1).unwrap();
+                path.split("; ").next().unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cookies_are_deleted_at_every_path_prefix_with_and_without_its_slash() {
+        let c = config(r#"{"categories":[{"id":"statistics","label":"S","cookies":["_ga"]}]}"#);
+        let out = deletions(&c, &declined(&c), &names("_ga=1"), "127.0.0.1", "/a/b/c");
+        assert_eq!(
+            paths_of(&out),
+            ["/", "/a", "/a/", "/a/b", "/a/b/", "/a/b/c"]
+        );
+        let out = deletions(&c, &declined(&c), &names("_ga=1"), "127.0.0.1", "/a/b/");
+        assert_eq!(paths_of(&out), ["/", "/a", "/a/", "/a/b", "/a/b/"]);
+        let out = deletions(&c, &declined(&c), &names("_ga=1"), "127.0.0.1", "/a//b");
+        assert_eq!(paths_of(&out), ["/", "/a", "/a/", "/a//", "/a//b"]);
+    }
+
+    #[test]
+    fn a_path_holding_a_semicolon_never_reaches_a_cookie_attribute() {
+        let c = config(r#"{"categories":[{"id":"statistics","label":"S","cookies":["_ga"]}]}"#);
+        let page = "/ok/a;Max-Age=99999/b;Domain=elsewhere.example/c";
+        let out = deletions(&c, &declined(&c), &names("_ga=1"), "127.0.0.1", page);
+        assert_eq!(
+            paths_of(&out),
+            ["/", "/ok", "/ok/"],
+            "the safe prefixes are kept"
+        );
+        assert!(
+            out.iter().all(|line| line.matches(';').count() == 2),
+            "{out:#?}"
+        );
+        let out = deletions(&c, &declined(&c), &names("_ga=1"), "127.0.0.1", "/x\t/y z/");
+        assert_eq!(paths_of(&out), ["/"]);
+    }
+
+    #[test]
+    fn cookies_of_categories_not_yet_decided_are_deleted() {
+        let c = config(
+            r#"{"categories":[{"id":"essential","label":"E","required":true,"cookies":["sid"]},
+                {"id":"statistics","label":"S","cookies":["_ga*"]}]}"#,
+        );
+        let none = accepted(&c, None, NOW);
+        let out = deletions(&c, &none, &names("sid=1; _ga_X=2"), "127.0.0.1", "/");
+        assert_eq!(out, ["_ga_X=; Max-Age=0; Path=/"]);
+    }
+
+    #[test]
+    fn storage_keys_of_categories_not_accepted_are_deleted_but_never_the_record() {
+        let c = config(
+            r#"{"storageKey":"cb","categories":[{"id":"essential","label":"E","required":true,"storage":["sess*"]},
+                {"id":"statistics","label":"S","storage":["ph_*","__mpq_x"]},
+                {"id":"ads","label":"A","storage":["c"]}]}"#,
+        );
+        let keys: Vec<String> = [
+            "cb",
+            "ph_a_posthog",
+            "__mpq_x",
+            "__mpq_xy",
+            "session",
+            "c",
+            "other",
+        ]
+        .map(String::from)
+        .into();
+        assert_eq!(
+            storage_deletions(&c, &declined(&c), &keys),
+            ["ph_a_posthog", "__mpq_x", "c"]
+        );
+        let stats = crate::consent::ids(["essential".to_string(), "statistics".to_string()]);
+        assert_eq!(storage_deletions(&c, &stats, &keys), ["c"]);
+        // A config built in Rust skips validation: the record's key is still never deleted.
+        let mut unchecked = c.clone();
+        unchecked.categories[2].storage = vec!["*".into()];
+        assert!(!storage_deletions(&unchecked, &declined(&c), &keys).contains(&"cb"));
     }
 
     #[test]
@@ -219,7 +370,13 @@ mod tests {
         );
         let r = decide(&c, None, &Action::RejectAll, NOW, "id", Source::Banner);
         let present = names("session=1; _ga=2; _ga_XYZ=3; other=4");
-        let out = deletions(&c, &r, &present, "www.example.org", "/blog/post");
+        let out = deletions(
+            &c,
+            &accepted(&c, Some(&r), NOW),
+            &present,
+            "www.example.org",
+            "/blog/post",
+        );
         assert!(out.contains(&"_ga=; Max-Age=0; Path=/".to_string()));
         assert!(out.contains(&"_ga_XYZ=; Max-Age=0; Path=/blog; Domain=.example.org".to_string()));
         assert!(
@@ -238,7 +395,8 @@ mod tests {
     fn accepted_categories_keep_their_cookies() {
         let c = config(r#"{"categories":[{"id":"statistics","label":"S","cookies":["_ga*"]}]}"#);
         let r = decide(&c, None, &Action::AcceptAll, NOW, "id", Source::Banner);
-        assert!(deletions(&c, &r, &names("_ga=1"), "127.0.0.1", "/").is_empty());
+        let on = accepted(&c, Some(&r), NOW);
+        assert!(deletions(&c, &on, &names("_ga=1"), "127.0.0.1", "/").is_empty());
     }
 
     #[test]
@@ -277,8 +435,7 @@ mod tests {
     #[test]
     fn ip_hosts_get_no_domain_attribute() {
         let c = config(r#"{"categories":[{"id":"statistics","label":"S","cookies":["_ga"]}]}"#);
-        let r = decide(&c, None, &Action::RejectAll, NOW, "id", Source::Banner);
-        let out = deletions(&c, &r, &names("_ga=1"), "127.0.0.1", "/");
+        let out = deletions(&c, &declined(&c), &names("_ga=1"), "127.0.0.1", "/");
         assert_eq!(out, vec!["_ga=; Max-Age=0; Path=/".to_string()]);
     }
 }

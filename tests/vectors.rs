@@ -112,3 +112,89 @@ fn every_config_vector_gets_the_verdict_it_names() {
     }
     assert!(both >= 40, "most cases are shared");
 }
+
+#[test]
+fn every_deletion_vector_deletes_exactly_what_it_names() {
+    use consent_banner::consent::{decide, Action};
+    use consent_banner::cookies::{deletions, names, storage_deletions};
+    use consent_banner::record::Source;
+    use std::collections::BTreeSet;
+
+    let text = std::fs::read_to_string("tests/vectors/cookies.json").expect("vectors file");
+    let vectors: Value = serde_json::from_str(&text).expect("vectors JSON");
+    let cases = vectors["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 10);
+    let strings = |value: &Value| -> Vec<String> {
+        value
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|s| s.as_str().expect("a string").to_string())
+            .collect()
+    };
+    let now = 1_800_000_000_000;
+    for case in cases {
+        let name = case["name"].as_str().expect("name");
+        let config = Config::from_json(&case["config"].to_string()).expect(name);
+        let accepted = match case["decisions"].as_object() {
+            None => accepted(&config, None, now),
+            Some(decisions) => {
+                let choices = decisions
+                    .iter()
+                    .map(|(id, on)| (id.clone(), on.as_bool().expect("a boolean")))
+                    .collect();
+                let record = decide(
+                    &config,
+                    None,
+                    &Action::Set(choices),
+                    now,
+                    "id",
+                    Source::Banner,
+                );
+                accepted(&config, Some(&record), now)
+            }
+        };
+        let present = names(&strings(&case["present"]).join("=1; "));
+        let (host, path) = (
+            case["host"].as_str().unwrap(),
+            case["path"].as_str().unwrap(),
+        );
+        let lines = deletions(&config, &accepted, &present, host, path);
+        let deleted: BTreeSet<&str> = lines
+            .iter()
+            .map(|line| line.split('=').next().unwrap())
+            .collect();
+        let expected = strings(&case["deleted"]);
+        let expected: BTreeSet<&str> = expected.iter().map(String::as_str).collect();
+        assert_eq!(deleted, expected, "{name}");
+        let paths: BTreeSet<&str> = lines
+            .iter()
+            .map(|line| {
+                line.split("; Path=")
+                    .nth(1)
+                    .unwrap()
+                    .split("; ")
+                    .next()
+                    .unwrap()
+            })
+            .collect();
+        let want = strings(&case["paths"]);
+        if !deleted.is_empty() {
+            assert_eq!(paths, want.iter().map(String::as_str).collect(), "{name}");
+        }
+        for cookie in &deleted {
+            for p in &want {
+                let line = format!("{cookie}=; Max-Age=0; Path={p}");
+                assert!(lines.contains(&line), "{name}: {line}");
+            }
+        }
+        if let Some(keys) = case.get("storageKeys") {
+            let keys = strings(keys);
+            assert_eq!(
+                storage_deletions(&config, &accepted, &keys),
+                strings(&case["storageDeleted"]),
+                "{name}"
+            );
+        }
+    }
+}

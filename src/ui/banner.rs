@@ -11,7 +11,7 @@ use crate::cookies;
 use crate::dom;
 use crate::events::{self, ConsentDetail};
 use crate::gpc;
-use crate::map::Map;
+use crate::map::{Map, Set};
 use crate::receipt::{Receipt, Shown};
 use crate::record::{ConsentRecord, Source, Stored};
 use crate::storage::RecordStore;
@@ -288,8 +288,8 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
                     false
                 }
             };
-            apply_cookies(&config, &record, now);
             let after = accepted(&config, Some(&record), now);
+            apply_cookies(&config, &record, &after, now);
             let receipt = shown
                 .as_ref()
                 .as_ref()
@@ -349,7 +349,10 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
                     let previous = model.borrow_mut().record.take();
                     store.clear();
                     if let Some(mirror) = &config.cookie {
-                        dom::set_cookie(&cookies::mirror_deletion(mirror));
+                        let (host, path, _) = dom::location();
+                        for deletion in cookies::mirror_deletion(mirror, &host, &path) {
+                            dom::set_cookie(&deletion);
+                        }
                     }
                     let before = accepted(&config, previous.as_ref(), now);
                     let after = accepted(&config, None, now);
@@ -458,8 +461,9 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
     }
 }
 
-/// Writes the cookie mirror (when configured) and deletes the cookies of declined categories.
-fn apply_cookies(config: &Config, record: &ConsentRecord, now: u64) {
+/// Writes the cookie mirror (when configured) and deletes the cookies and Web Storage keys of the
+/// categories not `accepted`.
+fn apply_cookies(config: &Config, record: &ConsentRecord, accepted: &Set, now: u64) {
     let (host, path, https) = dom::location();
     if let Some(mirror) = &config.cookie {
         if let Some(cookie) = cookies::mirror(mirror, record, now, https) {
@@ -467,8 +471,13 @@ fn apply_cookies(config: &Config, record: &ConsentRecord, now: u64) {
         }
     }
     let present = cookies::names(&dom::cookie_header());
-    for deletion in cookies::deletions(config, record, &present, &host, &path) {
+    for deletion in cookies::deletions(config, accepted, &present, &host, &path) {
         dom::set_cookie(&deletion);
+    }
+    for (area, keys) in dom::web_storages() {
+        for key in cookies::storage_deletions(config, accepted, &keys) {
+            let _ = area.remove_item(key);
+        }
     }
 }
 
