@@ -1,77 +1,56 @@
 // consent-banner-extra.js: the part of the loader that a return visit's page load does not need.
 // consent-banner.js imports it (a module, next to it in dist/) on a first visit, or at the first
-// API call, markup hook or other tab's decision that needs it, and hands over its internals. It
-// loads the UI (consent-banner-ui.js and its wasm), reports a config the loader rejects with the
-// UI's field-named message, keeps other tabs in step, pushes the Google Consent Mode update on
-// every change and handles a panic in the wasm. Nothing here runs before a decision is needed.
+// API call or markup hook that needs it, and hands over its internals. It loads the UI
+// (consent-banner-ui.js and its wasm), reports a config the loader rejects with the UI's
+// field-named message, passes another tab's decision on to the UI and handles a panic in the
+// wasm. Nothing here runs before a decision is needed.
 const UI = 'consent-banner-ui';
 const GLUE = UI + '.js';
 const WASM = UI + '_bg.wasm';
 const url = (file) => new URL(file, import.meta.url).href;
-const isObject = (o) => o && typeof o == 'object' && !Array.isArray(o);
-const emit = (name, detail) => dispatchEvent(new CustomEvent('consent:' + name, { detail }));
 
 /**
- * Called once by the loader. `fail(kind, message)` reports and stops activation (`fail()` only
- * stops), `attr(name)` reads a data-* attribute of the loader's tag (`attr('policyUrl')` is
- * data-policy-url), `configOk` is false when the loader rejected the config, `api` is
- * window.ConsentBanner, `detailOf(readRecord())` is the state of the stored record. Returns
- * `call(name, arg)`, where `name` is an API method, a markup action, 'sync' (another tab
- * decided), 'mount' (a first visit) or nothing: the loader's consent:change listener (registered
- * before the page's own) has just taken a change in.
+ * Called once by the loader with its internals: `fail(kind, message)` reports and stops
+ * activation (`fail()` only stops), `attr(name)` reads a data-* attribute of the loader's tag,
+ * `configOk` is false when the loader rejected the config, `configText` is the config exactly as
+ * the loader read it (data-* overrides applied), `categories` the loader's reading of its
+ * categories (`essential*,functional,statistics`), `api` is window.ConsentBanner, `change(detail)`
+ * the loader's private way in for a new state, `all(selector)` and `listen(type, fn)` the
+ * document's querySelectorAll and window's addEventListener as they were at the loader's start.
+ * Returns `call(name, arg)`, where `name` is an API method, a markup action, 'sync' (another tab
+ * decided; the loader has applied it) or 'mount' (a first visit).
  */
-export default (fail, attr, configOk, api, detailOf, readRecord) => {
+export default ({ fail, attr, configOk, configText, categories, api, change, all, listen }) => {
   // The UI must load within this many ms (data-timeout), else the loader fails closed (the
   // loader gives this file as long).
   const timeout = +attr('timeout') || 15e3;
   let ui, panicked;
 
-  // The config for the UI: the inline JSON and every data-* override, or the text as it is when
-  // it is not a JSON object (the UI's parser then names the problem).
-  const text = document.getElementById(attr('config') || 'consent-banner-config')?.textContent;
-  let raw, configText = text;
-  try {
-    raw = text?.trim() ? JSON.parse(text) : {};
-  } catch {}
-  if (isObject(raw)) {
-    if (attr('revision') != null) raw.revision = +attr('revision');
-    for (const k of ['policyUrl', 'language', 'storageKey']) if (attr(k) != null) raw[k] = attr(k);
-    configText = JSON.stringify(raw);
-  }
-
-  // A panic in the wasm. The shipped build aborts at once (panic=immediate-abort, no message in
-  // the wasm): a WebAssembly trap thrown out of the UI's event handler, task or mount, reported
-  // here. A build with Rust's panic hook reports it first as consent:error, kind panic; its trap
-  // follows. Either way: reported once, nothing more is activated on this page, and the dead
-  // banner (a modal one too) goes. (Registered before the wasm can load.)
+  // A panic in the wasm: reported once, nothing more is activated on this page, and the dead
+  // banner (a modal one too) goes. The shipped build aborts at once (panic=immediate-abort, no
+  // message in the wasm): a WebAssembly trap thrown out of the UI's event handler, task or mount.
+  // A build with Rust's panic hook tells the channel first; its trap follows.
+  const panic = (message) => {
+    if (!panicked) fail('panic', message);
+    panicked = 1;
+    fail();
+    for (const h of all('consent-banner')) h.remove();
+  };
   const trapped = (e) => {
     // A WebAssembly.RuntimeError (there may be no WebAssembly global) with our wasm on its stack:
     // frames name the file, or, when the wasm was not compiled from its response (a server sending
     // the wrong MIME type), its module name (wasm://wasm/consent-banner-ui-…, written by
     // scripts/wasm-module-name.mjs). A trap in the page's own wasm is not ours.
     if (e?.name != 'RuntimeError' || !String(e.stack).includes(UI)) return;
-    panicked || fail('panic', `internal error: the banner stopped (${e})`);
+    panic(`internal error: the banner stopped (${e})`);
     return 1;
   };
-  addEventListener('consent:error', (e) => {
-    if (e.detail?.kind != 'panic') return;
-    panicked = 1;
-    fail();
-    for (const h of document.querySelectorAll('consent-banner')) h.remove();
-  });
-  addEventListener('error', (x) => ui && trapped(x.error) && x.preventDefault());
-  addEventListener('unhandledrejection', (x) => ui && trapped(x.reason) && x.preventDefault());
+  listen('error', (x) => ui && trapped(x.error) && x.preventDefault());
+  listen('unhandledrejection', (x) => ui && trapped(x.reason) && x.preventDefault());
 
-  // Every change (the banner, the API, another tab, a reset), as the loader takes it in: the
-  // Google Consent Mode update, before the page's own listeners and any tag it allows.
-  const consentMode = () => {
-    const map = raw?.googleConsentMode?.map, types = {};
-    if (!isObject(map)) return;
-    window.dataLayer ||= [];
-    const gtag = window.gtag ||= function () { dataLayer.push(arguments); };
-    for (const id in map) for (const t of [].concat(map[id])) types[t] = types[t] != 'denied' && api.accepted(id) ? 'granted' : 'denied';
-    gtag('consent', 'update', types);
-  };
+  // The UI's private channel to the loader (public consent:* events are outputs only): every
+  // change, before the page hears of it; a panic in builds with a panic hook.
+  const channel = (name, json) => name == 'change' ? change(JSON.parse(json)) : name == 'panic' && panic(json);
 
   const init = (m, response = url(WASM)) => m.default({ module_or_path: response }).then(() => m);
 
@@ -104,8 +83,8 @@ export default (fail, attr, configOk, api, detailOf, readRecord) => {
       : Promise.race([
         start(),
         new Promise((_, no) => setTimeout(no, timeout, Error(`timed out after ${timeout} ms`))),
-      ]).then((m) => new Promise((ok) => document.body ? setTimeout(ok) : document.addEventListener('DOMContentLoaded', ok))
-        .then(() => m.mount(configText, view)));
+      ]).then((m) => new Promise((ok) => document.readyState == 'loading' ? listen('DOMContentLoaded', ok) : setTimeout(ok))
+        .then(() => m.mount(configText, view, categories, channel)));
     ui.catch((e) => {
       if (panicked || trapped(e)) return; // reported once
       let message = String(e?.message || e);
@@ -118,18 +97,9 @@ export default (fail, attr, configOk, api, detailOf, readRecord) => {
     return ui;
   };
 
-  // Another tab changed the stored decision: the state from the record, this tab's banner follows.
-  const sync = () => {
-    const before = api.get().categories, state = detailOf(readRecord());
-    state.source = state.decided ? 'storage' : null;
-    state.changed = Object.keys(before).filter((k) => state.categories[k] != before[k]);
-    ui?.then((u) => u.sync());
-    emit('change', state);
-  };
-
   return (name, arg) => {
-    if (!name) return consentMode();
-    if (name == 'sync') return sync();
+    // Another tab decided: the loader has taken it in; the banner here follows.
+    if (name == 'sync') return ui?.then((u) => u.sync());
     // (arg: false in a browser without WebAssembly, which load() reports.)
     if (name == 'mount') return configOk && void load('auto', arg || []);
     // Markup actions (preferences, accept-all, reject-all; show and reset are methods already).

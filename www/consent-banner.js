@@ -1,15 +1,20 @@
 // consent-banner loader: the record format, events and API are documented in README.md.
-// Classic script, no dependencies, on every page view (budget: 2 KB brotli). It does what every
-// page view needs: the config and the stored decision, Google Consent Mode, the gated tags, the
-// events and the API. On a return visit with a valid stored decision that is all; nothing else
-// loads. The rest is in consent-banner-extra.js, imported on a first visit, at the first API call
-// or markup-hook click, or when another tab decides: loading the UI, the API calls, tab sync, the
-// Consent Mode update on each change, panics, and the field-named report of a config the loader
-// rejects.
+// Classic script in <head>, no dependencies, on every page view (budget: 3 KB brotli). It does
+// what every page view needs: the config and the stored decision, Google Consent Mode (GPC
+// included), the gated tags, the clean-up of declined categories' cookies and storage, the reopen
+// button, the events and the API. On a return visit with a valid stored decision that is all;
+// nothing else loads. The rest is in consent-banner-extra.js, imported on a first visit or at the
+// first API call or markup hook that needs the UI: loading the UI, the API calls, panics, and the
+// field-named report of a config the loader rejects.
+//
+// Only the visitor decides (README "Security"): nothing the page's other content can do (markup,
+// events, elements named like our globals) is an input here. What the loader needs from the
+// document is captured now, while only the site's own <head> has been parsed.
 ((w, d) => {
   const NAME = 'ConsentBanner';
   const existing = w[NAME];
-  if (existing?.version) return;
+  // A second copy does nothing. (An element with id="ConsentBanner" is no copy of ours.)
+  if (typeof existing?.version == 'string') return;
   // The record rule shared with src/record.rs (tests/vectors/records.json pins both).
   var FORMAT = 1;
   var MAX_RECORD = 4096;
@@ -20,29 +25,54 @@
   const SOURCES = ['banner', 'api', 'gpc', 'storage'];
   // Config defaults the loader needs; a native test checks them against Config::default().
   const DEFAULTS = /*defaults*/{"revision":1,"storageKey":"consent-banner","categories":[{"id":"essential","required":true},{"id":"functional"},{"id":"statistics"}]}/*end*/;
+  // The reopen button's accessible name in the built-in languages (src/texts.rs).
+  const REOPEN = /*reopen*/{"en":"Cookie preferences","de":"Cookie-Einstellungen","fr":"Préférences cookies","es":"Preferencias de cookies","ar":"تفضيلات ملفات تعريف الارتباط"}/*end*/;
 
-  const script = d.currentScript;
+  // The document's own methods and properties, not what an element named like them makes of
+  // `document.x` (DOM clobbering): bound now, from the prototypes.
+  const D = Document.prototype;
+  const method = (o, name, target = d) => o[name].bind(target);
+  const getter = (name) => Object.getOwnPropertyDescriptor(D, name);
+  const byId = method(D, 'getElementById');
+  const create = method(D, 'createElement');
+  const createNS = method(D, 'createElementNS');
+  const importNode = method(D, 'importNode');
+  const all = method(D, 'querySelectorAll');
+  const cookie = getter('cookie');
+  const listen = method(EventTarget.prototype, 'addEventListener', w);
+  const unlisten = method(EventTarget.prototype, 'removeEventListener', w);
+  const dispatch = method(EventTarget.prototype, 'dispatchEvent', w);
+  const root = d.documentElement;
+  const script = getter('currentScript').get.call(d);
   const attr = (n) => script?.dataset[n];
+  const nonce = script?.nonce;
   const extraFile = new URL('consent-banner-extra.js', script?.src || location);
   const own = (o, k) => ({}).hasOwnProperty.call(o, k);
   const isObject = (o) => o && typeof o == 'object' && !Array.isArray(o);
   const isTime = (t) => Number.isSafeInteger(t) && t >= 0;
-  const emit = (name, detail) => dispatchEvent(new CustomEvent('consent:' + name, { detail }));
+  const emit = (name, detail) => dispatch(new CustomEvent('consent:' + name, { detail }));
+  const copy = (o) => JSON.parse(JSON.stringify(o));
   const resolved = Promise.resolve();
-  let failed, extra, hook, readyDetail, gcm, state, config = DEFAULTS;
+  let failed, extra, readyDetail, gcm, state, reopen, configText, config = DEFAULTS;
   // (The definitions below are in the order that compresses best; the start follows them.)
   // --- gating: <script type="text/plain" data-consent> and <template data-consent> ---
   const GATED = 'script[type="text/plain"][data-consent],template[data-consent]';
   const done = new WeakSet();
-  let chain = resolved;
+  let chain = resolved, running;
+  // Under Trusted Types the site allows this policy (`trusted-types consent-banner`): it passes the
+  // gated scripts' own text and URL through, nothing else.
+  let policy;
+  try {
+    policy = w.trustedTypes?.createPolicy('consent-banner', { createScript: String, createScriptURL: String });
+  } catch {}
+  const trust = (value, kind) => policy ? policy['createScript' + kind](value) : value;
 
   // --- the stored record ---
-  const storage = () => {
+  const storage = (name = 'localStorage') => {
     try {
-      return localStorage;
+      return w[name];
     } catch {}
   };
-
 
   const readRecord = (now = Date.now()) => {
     try {
@@ -60,49 +90,71 @@
     }
   };
 
-  // --- config: inline JSON named by data-config (default id "consent-banner-config") + data-* ---
-  // The loader checks only what it uses; the UI validates everything (src/config.rs).
+  // --- config: the inline JSON script named by data-config (default id "consent-banner-config"),
+  // and the data-* overrides; read once, here. The loader checks only what it uses; the UI
+  // validates everything (src/config.rs) from the same text (configText).
   const readConfig = () => {
-    const text = d.getElementById(attr('config') || 'consent-banner-config')?.textContent;
+    const id = attr('config') || 'consent-banner-config';
+    const el = byId(id);
+    if (el && !(el instanceof HTMLScriptElement && el.type == 'application/json')) {
+      return fail('config', `config: #${id} is a <${el.localName}>, not a <script type="application/json">`);
+    }
     let raw;
     try {
-      raw = text?.trim() ? JSON.parse(text) : {};
+      raw = (configText = el?.text)?.trim() ? JSON.parse(configText) : {};
     } catch {}
     if (isObject(raw)) {
-      if (attr('revision') != null) raw.revision = +attr('revision');
-      if (attr('storageKey') != null) raw.storageKey = attr('storageKey');
+      for (const k of ['revision', 'policyUrl', 'language', 'storageKey']) {
+        if (attr(k) != null) raw[k] = k == 'revision' ? +attr(k) : attr(k);
+      }
+      configText = JSON.stringify(raw);
       gcm = raw.googleConsentMode;
       const c = { ...DEFAULTS, ...raw };
       const seen = {};
       return isTime(c.revision) && c.revision && c.storageKey && typeof c.storageKey == 'string' &&
-        c.categories?.[0] && c.categories.every?.((cat) => cat && /^[a-z][a-z0-9_-]{0,31}$/.test(cat.id) && !seen[cat.id] &&
+        c.categories?.[0] && c.categories.every?.((cat) => cat && /^[a-z][a-z0-9_-]{0,31}$/.test(cat.id) && !own(seen, cat.id) &&
           (seen[cat.id] = !own(cat, 'required') || typeof cat.required == 'boolean')) && (config = c);
     }
   };
 
+  // What a site owner needs to find a gated element: its data-consent, its src, its place.
+  const describe = (el) => `<${el.localName} data-consent="${el.dataset.consent}"${el.src ? ` src="${el.src}"` : ' (inline)'}>`;
+
   // Runs a script as a new element with the same attributes (a clone of one added by innerHTML
   // would never run); the promise settles when an external script has loaded or failed. One
-  // script at a time (the chain waits for each), so no `async = false` is needed.
+  // script at a time (the chain waits for each), so no `async = false` is needed. A script that
+  // fails to parse or throws is reported as its own error, not as the loader's.
   const insert = (source) => {
-    const s = d.createElement('script');
-    for (const a of source.attributes) s.setAttribute(a.name, a.value);
+    const s = create('script');
+    for (const a of source.attributes) s.setAttribute(a.name, a.name == 'src' ? trust(a.value, 'URL') : a.value);
     if (s.type == 'text/plain') s.type = source.dataset.type || '';
     s.nonce = source.nonce;
-    s.text = source.text;
+    s.text = trust(source.text, '');
     // Never gated again, even when data-type keeps it inert (it would re-activate for ever).
     done.add(s);
-    source.replaceWith(s);
+    running = describe(source);
+    try {
+      source.replaceWith(s);
+    } finally {
+      running = 0;
+    }
     return s.src && new Promise((resolve) => s.onload = s.onerror = resolve);
   };
+  listen('error', (e) => {
+    if (running) {
+      e.preventDefault();
+      console.error(`consent-banner: gated script ${running} failed: ${e.message.replace(/Failed to execute .*?: /, '')}`);
+    }
+  }, true);
 
   // --- the rest: `later(name, arg)` runs in consent-banner-extra.js, imported at the first call
-  // (rejected once the banner failed). name: an API method, a markup action, 'sync' (another tab
-  // decided) or 'mount' (a first visit). `hook()`, once it is loaded, follows each change.
-  // It too must load within the UI's timeout (data-timeout, see the extra), else the loader fails
-  // closed; and it must not start the UI if it arrives later.
+  // (rejected once the banner failed). name: an API method, a markup action or 'mount' (a first
+  // visit). It too must load within the UI's timeout (data-timeout, see the extra), else the
+  // loader fails closed; and it must not start the UI if it arrives later.
   const later = (name, arg) => failed ? Promise.reject(Error('failed')) : (extra ||= new Promise((ok, no) =>
     import(extraFile).then(ok, no, setTimeout(no, +attr('timeout') || 15e3, Error('timed out')))).then(
-    (m) => hook = m.default(fail, attr, configOk, api, detailOf, readRecord),
+    (m) => m.default({ fail, attr, configOk, configText, api, change, all, listen,
+      categories: config.categories.map((c) => c.id + (c.required ? '*' : '')).join() }),
     (e) => {
       fail('load', `${extraFile}: ${e}`);
       throw e;
@@ -110,31 +162,43 @@
 
   // Each gated element runs once, in document order: its turn comes when the one before has
   // settled (an external script loaded or failed). Checked again when its turn comes: a decline
-  // in the same task (two clicks) wins.
+  // in the same task (two clicks) wins. Gating adds no trust: when the loader has a nonce, an
+  // element without the same nonce stays inert (a template's scripts run with the template's).
   const activate = () => {
     if (!failed) {
-      for (const el of d.querySelectorAll(GATED)) {
+      for (const el of all(GATED)) {
         if (!done.has(el) && allowed(el)) {
           done.add(el);
-          chain = chain.then(() => failed || !el.parentNode || !allowed(el) ? done.delete(el) : el.content ? run(el) : insert(el));
+          if (nonce && el.nonce != nonce) report('markup', `${describe(el)} lacks the loader's nonce: left inert`);
+          else chain = chain.then(() => failed || !el.parentNode || !allowed(el) ? done.delete(el) : el.content ? run(el) : insert(el))
+            .catch((e) => report('markup', `could not activate ${describe(el)}: ${e}` + (/Trusted/.test(e) ? '; add "trusted-types consent-banner" to the Content-Security-Policy' : '')));
         }
       }
     }
   };
 
-  // --- Google Consent Mode v2 (README "Google Consent Mode"): the default before any tag runs,
-  // and the update with a stored decision (the extra pushes one on every change). A type is
-  // granted when every category mapped to it is accepted; src/config.rs validates the map.
-  const consentMode = (map = gcm?.map) => {
+  // --- Google Consent Mode v2 (README "Google Consent Mode"): at start the default before any tag
+  // runs (and the update with a stored decision); then an update on every change. A type is
+  // granted when every category mapped to it is accepted; src/config.rs validates the map. The
+  // Global Privacy Control's denials hold everywhere, outside `region` too.
+  const consentMode = (start, map = gcm?.map) => {
     if (map) {
-      const types = {};
+      const types = {}, refused = {};
       w.dataLayer ||= [];
       const gtag = w.gtag ||= function () { dataLayer.push(arguments); };
-      for (const id in map) for (const t of [].concat(map[id])) types[t] = types[t] != 'denied' && accepted(id) ? 'granted' : 'denied';
-      gtag('consent', 'default', { ...types, wait_for_update: gcm.waitForUpdate ?? 500, ...gcm.region?.length && { region: gcm.region } });
-      if (gcm.adsDataRedaction) gtag('set', 'ads_data_redaction', true);
-      if (gcm.urlPassthrough) gtag('set', 'url_passthrough', true);
-      if (state.decided) gtag('consent', 'update', types);
+      for (const id in map) {
+        for (const t of [].concat(map[id])) {
+          types[t] = types[t] != 'denied' && accepted(id) ? 'granted' : 'denied';
+          if (gpcDeclined.includes(id)) refused[t] = 'denied';
+        }
+      }
+      if (start) {
+        gtag('consent', 'default', { ...types, wait_for_update: gcm.waitForUpdate ?? 500, ...gcm.region?.length && { region: gcm.region } });
+        if (gcm.region?.length && gpcDeclined[0]) gtag('consent', 'default', refused);
+        if (gcm.adsDataRedaction) gtag('set', 'ads_data_redaction', true);
+        if (gcm.urlPassthrough) gtag('set', 'url_passthrough', true);
+      }
+      if (state.decided || !start) gtag('consent', 'update', types);
     }
   };
 
@@ -148,23 +212,27 @@
   // A template: its markup goes in with its scripts made inert (their type kept in data-type);
   // then they run in order.
   const run = (el) => {
-    const fragment = d.importNode(el.content, true);
+    const fragment = importNode(el.content, true);
     const scripts = [...fragment.querySelectorAll('script')];
     for (const s of scripts) {
       s.dataset.type = s.type;
       s.type = 'text/plain';
+      if (nonce) s.nonce = nonce;
     }
     el.replaceWith(fragment);
     return scripts.reduce((p, s) => p.then(() => insert(s)), resolved);
   };
 
+  // Reports once on the console and as consent:error.
+  const report = (kind, message) => {
+    console.error('consent-banner: ' + message);
+    emit('error', { kind, message });
+  };
+
   // Stops activation for good; with a kind, also reports it (each failure is reported once).
   const fail = (kind, message) => {
     failed = 1;
-    if (kind) {
-      console.error('consent-banner: ' + message);
-      emit('error', { kind, message });
-    }
+    if (kind) report(kind, message);
   };
 
   // The same shape as ConsentDetail in src/events.rs.
@@ -177,10 +245,101 @@
     return detail;
   };
 
+  // --- withdrawal that lasts: on every page view and every change, the cookies (`cookies`) and
+  // Web Storage keys (`storage`) listed by each category that is not accepted are deleted, so what
+  // a tracker wrote before it was declined (or in its unload handler) does not survive the next
+  // page. The same rule as src/cookies.rs (tests/vectors/cookies.json pins both). ---
+  const matches = (patterns, name) => patterns?.some?.((p) => p.at(-1) == '*' ? name.startsWith(p.slice(0, -1)) : name == p);
+  const cleanUp = () => {
+    const declined = config.categories.filter((c) => !c.required && !accepted(c.id));
+    const doomed = (list) => (name) => name && name != config.storageKey && declined.some((c) => matches(c[list], name));
+    const { hostname, pathname } = location;
+    const domains = [''], paths = ['/', config.cookie?.path || '/'];
+    const labels = hostname.split('.');
+    if (!/^\[|:|(^|\.)\d+\.?$/.test(hostname)) for (let i = 0; i < labels.length - 1; i++) domains.push('; Domain=.' + labels.slice(i).join('.'));
+    let prefix = '';
+    for (const segment of pathname.split('/').slice(1, -1)) paths.push(prefix += '/' + segment, prefix + '/');
+    if (pathname.length > 1) paths.push(pathname);
+    for (const name of cookie.get.call(d).split(';').map((c) => c.split('=')[0].trim()).filter(doomed('cookies'))) {
+      for (const domain of domains) for (const p of paths) if (!/[;\s]/.test(p)) cookie.set.call(d, `${name}=; Max-Age=0; Path=${p}${domain}`);
+    }
+    for (const area of ['localStorage', 'sessionStorage']) {
+      try {
+        const s = storage(area);
+        for (const key of Object.keys(s).filter(doomed('storage'))) s.removeItem(key);
+      } catch {}
+    }
+  };
+
+  // --- the reopen button: withdrawal one click away on every page view after a decision, without
+  // loading the UI until it is pressed. In the top layer (a popover), where nothing on the page can
+  // cover it; same look and name as the UI's (src/ui/reopen.rs, banner.css). ---
+  const REOPEN_CSS = ':host{all:initial!important;display:contents!important}button{position:fixed;inset:auto auto 16px 16px;margin:0;width:44px;height:44px;padding:0;display:grid;place-items:center;color-scheme:light dark;color:var(--cb-button-fg,light-dark(#fff,#0b1020));background:var(--cb-button-bg,light-dark(#1d4ed8,#9dbcff));border:2px solid var(--cb-bg,light-dark(#fff,#1b1f24));border-radius:50%;box-shadow:0 2px 10px #0005;cursor:pointer}[data-side=right]{inset:auto 16px 16px auto}';
+  const showReopen = () => {
+    if (!reopen && state.decided && !failed && config.floatingButton !== false) {
+      const host = create('consent-banner');
+      const shadow = host.attachShadow({ mode: 'open' });
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(REOPEN_CSS);
+      shadow.adoptedStyleSheets = [sheet];
+      reopen = create('button');
+      reopen.type = 'button';
+      reopen.popover = 'manual';
+      Object.assign(reopen.dataset, { action: 'reopen', side: config.floatingButtonPosition || 'left' });
+      // "light" or "dark" forces a scheme; "auto" is no colour-scheme value, so the CSS's stands.
+      reopen.style.colorScheme = config.theme;
+      reopen.ariaLabel = reopen.title = reopenLabel();
+      const svg = createNS('http://www.w3.org/2000/svg', 'svg');
+      const path = createNS('http://www.w3.org/2000/svg', 'path');
+      for (const [k, v] of [['viewBox', '0 0 24 24'], ['width', 22], ['height', 22]]) svg.setAttribute(k, v);
+      path.setAttribute('fill', 'currentColor');
+      path.setAttribute('d', 'M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5zm-4.5 9a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm3 5a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm5-1a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zM9 6.5a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3z');
+      svg.append(path);
+      reopen.append(svg);
+      reopen.onclick = () => later('showPreferences').catch(() => {});
+      // Its keys are its own: the page's key handlers do not see Space or Enter on it.
+      for (const type of ['keydown', 'keyup', 'keypress']) shadow.addEventListener(type, (e) => / |Enter/.test(e.key) && e.stopPropagation());
+      shadow.append(reopen);
+      root.append(host);
+    }
+    if (reopen) {
+      const on = state.decided && !failed;
+      reopen.hidden = !on;
+      try {
+        reopen.togglePopover(on);
+      } catch {}
+    }
+  };
+  // The language as the UI chooses it (src/texts.rs choose_language): the config's, else the
+  // page's, then the browser's, each exactly or by primary subtag; the text as resolve() finds it.
+  const reopenLabel = (texts = isObject(config.texts) ? config.texts : {}) => {
+    for (let tag of [config.language, root.getAttribute('lang'), ...navigator.languages, 'en']) {
+      for (tag of [tag = tag?.trim(), tag?.split('-')[0].toLowerCase()]) {
+        if (tag && (own(texts, tag) || own(REOPEN, tag))) return texts[tag]?.reopen || own(REOPEN, tag) && REOPEN[tag] || texts.en?.reopen || REOPEN.en;
+      }
+    }
+  };
+
+  // Every change (the UI through its private channel, another tab): the new state, the Consent
+  // Mode update, the clean-up, the reopen button, then what it allows runs (in later microtasks).
+  // Public consent:* events are outputs only: this is the one way in, and it is not on `window`.
+  const change = (detail) => {
+    state = detail;
+    consentMode();
+    cleanUp();
+    if (readyDetail) showReopen();
+    activate();
+  };
+
   // --- start ---
   const configOk = readConfig();
   const record = configOk && readRecord();
   state = detailOf(record);
+  // Global Privacy Control, while the visitor has not decided: the categories that share data
+  // are declined (README "Global Privacy Control"); the UI says so when it shows.
+  const gpcDeclined = !record && config.gpc !== false && navigator.globalPrivacyControl === true
+    ? config.categories.filter((c) => c.sharesData === true && !c.required).map((c) => c.id) : [];
+  if (gpcDeclined[0]) state.source = 'gpc';
   // A first visit shows the banner; a config the loader cannot use fails closed at once, and the
   // extra reports the UI's field-named error.
   // (The wasm and the UI's glue start downloading now, alongside the extra, not one round trip
@@ -188,14 +347,21 @@
   // does. Either one that fails resolves to undefined, so the host page never sees an unhandled
   // rejection; the extra then tries once more and reports that attempt's reason.)
   if (!record) later('mount', w.WebAssembly && [fetch(new URL('consent-banner-ui_bg.wasm', extraFile)).catch(() => {}), import('./consent-banner-ui.js').catch(() => {})]).catch(() => {});
-  failed = !configOk;
-  consentMode();
-  // Every change (the banner, the API, another tab): the new state, the extra's Consent Mode update,
-  // then what it allows runs (in later microtasks). Registered first, so the page's own listeners
-  // already see the new state.
-  addEventListener('consent:change', (e) => e.detail?.categories && activate(state = e.detail, hook?.()));
-  // Another tab decided: apply it here (and close this tab's banner).
-  addEventListener('storage', (e) => e.key != config.storageKey || later('sync').catch(() => {}));
+  failed ||= !configOk;
+  consentMode(1);
+  cleanUp();
+  // Another tab changed the stored decision: it applies here at once (a withdrawal first of all),
+  // then this tab's banner follows and the page hears of it.
+  listen('storage', (e) => {
+    if ((e.key ?? config.storageKey) == config.storageKey) {
+      const before = state.categories, next = detailOf(readRecord());
+      next.source = next.decided ? 'storage' : null;
+      next.changed = Object.keys(before).filter((k) => next.categories[k] != before[k]);
+      change(next);
+      extra?.then((call) => call('sync')).catch(() => {});
+      emit('change', copy(next));
+    }
+  });
 
   // Elements added later: look again only when an added element has data-consent or holds a gated
   // one.
@@ -205,17 +371,17 @@
   activate();
 
   const api = {
-    version: '0.1.0',
+    version: '0.2.0',
     /** The whole state, as in the events' detail. */
-    get: () => JSON.parse(JSON.stringify(state)),
+    get: () => copy(state),
     /** True when the category is accepted now. */
     accepted,
     /** Subscribes to 'ready', 'change', 'show', 'hide' or 'error'; returns the unsubscribe function. */
     on(name, fn) {
       const listener = (e) => fn(e.detail);
-      addEventListener('consent:' + name, listener);
+      listen('consent:' + name, listener);
       if (name == 'ready' && readyDetail) fn(readyDetail);
-      return () => removeEventListener('consent:' + name, listener);
+      return () => unlisten('consent:' + name, listener);
     },
     /** Runs a queued call: ['method', arg] or function (api) {}. */
     push: (call) => call?.call ? call(api)
@@ -226,19 +392,26 @@
     api[method] = (arg) => later(method, arg);
   }
   w[NAME] = api;
-  existing?.map?.((call) => api.push(call)?.catch?.(() => {}));
+  if (Array.isArray(existing)) existing.map((call) => api.push(call)?.catch?.(() => {}));
 
-  // Markup hooks: data-consent-action="preferences|show|accept-all|reject-all|reset".
-  addEventListener('click', (e) => {
+  // Markup hooks: data-consent-action="preferences|show" open the banner; the ones that decide
+  // (accept-all, reject-all, reset) act only when the config turns them on (markupDecisions), and
+  // only on the visitor's own click: content rendered from users cannot decide for them.
+  listen('click', (e) => {
     const action = e.target.closest?.('[data-consent-action]')?.dataset.consentAction;
-    if (/^(preferences|show|accept-all|reject-all|reset)$/.test(action)) {
+    const decides = /^(accept-all|reject-all|reset)$/.test(action);
+    if (/^(preferences|show)$/.test(action) || decides && e.isTrusted && config.markupDecisions === true) {
       e.preventDefault();
       later(action).catch(() => {});
     }
   });
 
-  // consent:ready once the page's own listeners had a chance to subscribe.
-  const ready = () => emit('ready', readyDetail = api.get());
-  if (d.readyState == 'loading') addEventListener('DOMContentLoaded', ready);
+  // consent:ready once the page's own listeners had a chance to subscribe; the reopen button once
+  // the page is parsed.
+  const ready = () => {
+    showReopen();
+    emit('ready', readyDetail = api.get());
+  };
+  if (d.readyState == 'loading') listen('DOMContentLoaded', ready);
   else setTimeout(ready);
 })(window, document);
