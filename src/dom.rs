@@ -4,7 +4,9 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CustomEvent, CustomEventInit, Element, ShadowRootInit, ShadowRootMode};
 
-use crate::events::{ErrorDetail, ERROR};
+use std::cell::RefCell;
+
+use crate::events::{ErrorDetail, CHANGE, ERROR};
 
 /// The tag name of the element that holds the banner's shadow root.
 pub const HOST_TAG: &str = "consent-banner";
@@ -55,8 +57,37 @@ fn hex(bytes: &[u8]) -> String {
     out
 }
 
-/// Dispatches `name` on `window` with `detail` parsed from JSON.
+thread_local! {
+    /// The loader's private channel, `channel(name, text)`, when mounted by the loader.
+    static CHANNEL: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// Sets the loader's private channel (see [`crate::mount`]).
+pub fn set_channel(channel: js_sys::Function) {
+    CHANNEL.with(|c| *c.borrow_mut() = Some(channel));
+}
+
+/// Calls the loader's channel with `name` and `text`; `false` when there is none (a Yew app using
+/// the crate). What the channel throws is ignored.
+pub fn tell(name: &str, text: &str) -> bool {
+    CHANNEL.with(|c| {
+        c.borrow().as_ref().is_some_and(|channel| {
+            let _ = channel.call2(
+                &JsValue::NULL,
+                &JsValue::from_str(name),
+                &JsValue::from_str(text),
+            );
+            true
+        })
+    })
+}
+
+/// Dispatches `name` on `window` with `detail` parsed from JSON. A `consent:change` goes to the
+/// loader's channel first (the public event is an output only: the loader never listens to it).
 pub fn dispatch(name: &str, detail_json: &str) {
+    if name == CHANGE {
+        tell("change", detail_json);
+    }
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -136,8 +167,38 @@ pub fn mount_host() -> Result<Element, JsValue> {
     let root = document.create_element("div")?;
     root.set_attribute("class", "root")?;
     shadow.append_child(&root)?;
+    isolate_keys(&shadow, &root)?;
     body.append_child(&host)?;
     Ok(root)
+}
+
+/// Keeps the keys the banner handles from reaching the page's handlers (a slide deck's Space,
+/// a viewer's Escape): Space and Enter on its controls, Escape and Tab while one of its dialogs is
+/// open. Stopped at the shadow root, in the bubble phase: after the banner's own handlers (Yew
+/// listens at `root`, inside), before the host and the document. Other keys go on.
+fn isolate_keys(shadow: &web_sys::ShadowRoot, root: &Element) -> Result<(), JsValue> {
+    use wasm_bindgen::closure::Closure;
+    let root = root.clone();
+    let listener =
+        Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |event: web_sys::KeyboardEvent| {
+            let handled = match event.key().as_str() {
+                " " | "Enter" => event
+                    .target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .is_some_and(|t| matches!(t.tag_name().as_str(), "BUTTON" | "INPUT" | "A")),
+                "Escape" | "Tab" => root.query_selector("dialog[open]").ok().flatten().is_some(),
+                _ => false,
+            };
+            if handled {
+                event.stop_propagation();
+            }
+        });
+    for name in ["keydown", "keyup", "keypress"] {
+        shadow.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())?;
+    }
+    // Lives as long as the page (one banner per page).
+    listener.forget();
+    Ok(())
 }
 
 /// Applies [`STYLES`] with a constructed stylesheet: allowed under a strict `style-src` CSP,

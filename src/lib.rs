@@ -130,17 +130,41 @@ impl Ui {
     }
 }
 
-/// Parses `config_json`, then renders the banner in a new `<consent-banner>` shadow root.
-/// `view` is `"auto"`, `"preferences"` or `"closed"`.
+/// Parses `config_text` (the exact text the loader read, its `data-*` overrides applied), then
+/// renders the banner in a new `<consent-banner>` shadow root. `view` is `"auto"`,
+/// `"preferences"` or `"closed"`. `categories` is the loader's reading of the config's categories
+/// ([`category_signature`]: `essential*,functional,statistics`). `channel(name, text)` is the
+/// loader's private channel: `("change", detail_json)` right before each public `consent:change`,
+/// and `("panic", message)` in builds with a panic hook. The loader owns the reopen button: the
+/// banner mounted here renders none, whatever `floatingButton` says.
 ///
 /// # Errors
 ///
-/// A config error with the field-named message of [`config::ConfigError`], or a DOM failure.
+/// A config error with the field-named message of [`config::ConfigError`]; `config: the loader
+/// and the banner read different categories (loader "…", banner "…")` when `categories` differs
+/// from the config's; or a DOM failure.
 #[wasm_bindgen]
-pub fn mount(config_json: &str, view: &str) -> Result<Ui, JsError> {
+pub fn mount(
+    config_text: &str,
+    view: &str,
+    categories: &str,
+    channel: js_sys::Function,
+) -> Result<Ui, JsError> {
+    dom::set_channel(channel);
     #[cfg(not(panic = "immediate-abort"))]
     install_panic_hook();
-    let config = Config::from_json(config_json).map_err(|e| JsError::new(&e.message()))?;
+    let mut config = Config::from_json(config_text).map_err(|e| JsError::new(&e.message()))?;
+    let ours = category_signature(&config);
+    if ours != categories {
+        return Err(JsError::new(
+            &("config: the loader and the banner read different categories (loader ".to_string()
+                + &json::debug(categories)
+                + ", banner "
+                + &json::debug(&ours)
+                + ")"),
+        ));
+    }
+    config.floating_button = false;
     let root =
         dom::mount_host().map_err(|_| JsError::new("could not create the banner element"))?;
     let commands = Commands::default();
@@ -163,6 +187,22 @@ pub fn mount(config_json: &str, view: &str) -> Result<Ui, JsError> {
     Ok(Ui { commands })
 }
 
+/// The config's categories as the loader writes them for [`mount`]: the ids in order, separated
+/// by `,`, a required one followed by `*` (`essential*,functional,statistics`).
+pub fn category_signature(config: &Config) -> String {
+    let mut out = String::new();
+    for (i, category) in config.categories.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&category.id);
+        if category.required {
+            out.push('*');
+        }
+    }
+    out
+}
+
 /// Checks a config without mounting anything: `""` when valid, else the error message.
 #[wasm_bindgen(js_name = checkConfig)]
 pub fn check_config(config_json: &str) -> String {
@@ -172,7 +212,8 @@ pub fn check_config(config_json: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Reports the first panic as `consent:error` (kind `panic`; the loader then stops activating).
+/// Reports the first panic: to the loader's channel (`("panic", message)`; the loader reports it
+/// and stops activating), or without one as `consent:error` (kind `panic`).
 /// Set through Yew, which otherwise replaces any hook with its own when it renders. With
 /// `panic = "abort"` the hook runs, then the wasm traps; later panics of the dead instance are
 /// not reported again.
@@ -188,8 +229,29 @@ fn install_panic_hook() {
     ONCE.call_once(|| {
         yew::set_custom_panic_hook(Box::new(|info| {
             if !REPORTED.swap(true, Ordering::Relaxed) {
-                dom::report_error("panic", format!("internal error: {info}"));
+                let message = format!("internal error: {info}");
+                if !dom::tell("panic", &message) {
+                    dom::report_error("panic", message);
+                }
             }
         }));
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_category_signature_lists_ids_in_order_with_required_ones_starred() {
+        assert_eq!(
+            category_signature(&Config::default()),
+            "essential*,functional,statistics"
+        );
+        let config = Config::from_json(
+            r#"{"categories":[{"id":"constructor","label":"C"},{"id":"a","label":"A","required":true}]}"#,
+        )
+        .unwrap();
+        assert_eq!(category_signature(&config), "constructor,a*");
+    }
 }

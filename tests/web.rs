@@ -318,3 +318,189 @@ async fn arabic_texts_render_right_to_left() {
     assert_eq!(accept.text_content().unwrap().trim(), "قبول الكل");
     root.remove();
 }
+
+/// The JS function `(name, text) => log.push(name + " " + text)`, and its log.
+fn channel() -> (js_sys::Function, Rc<RefCell<Vec<String>>>) {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let sink = log.clone();
+    let closure = Closure::<dyn Fn(String, String)>::new(move |name: String, text: String| {
+        sink.borrow_mut().push(name + " " + &text);
+    });
+    let function = closure.as_ref().unchecked_ref::<js_sys::Function>().clone();
+    closure.forget();
+    (function, log)
+}
+
+/// The `<consent-banner>` host that `mount` appended last, and the root inside its shadow root.
+fn mounted() -> (Element, Element) {
+    let hosts = document().query_selector_all("consent-banner").unwrap();
+    let host: Element = hosts.item(hosts.length() - 1).unwrap().dyn_into().unwrap();
+    let root = host
+        .shadow_root()
+        .unwrap()
+        .query_selector(".root")
+        .unwrap()
+        .unwrap();
+    (host, root)
+}
+
+const SIGNATURE: &str = "essential*,functional,statistics";
+
+fn config_text(key: &str) -> String {
+    storage().remove_item(key).unwrap();
+    format!(r#"{{"storageKey":"{key}"}}"#)
+}
+
+#[wasm_bindgen_test]
+async fn mount_tells_the_channel_of_a_change_before_the_page_hears_of_it() {
+    let (function, log) = channel();
+    let order = log.clone();
+    let listener = Closure::<dyn Fn(CustomEvent)>::new(move |_: CustomEvent| {
+        order.borrow_mut().push("event".into());
+    });
+    web_sys::window()
+        .unwrap()
+        .add_event_listener_with_callback("consent:change", listener.as_ref().unchecked_ref())
+        .unwrap();
+    let text = config_text("test-channel");
+    let _ui = consent_banner::mount(&text, "auto", SIGNATURE, function).unwrap();
+    settle().await;
+    let (host, root) = mounted();
+    click(&root, "[data-action=reject]");
+    settle().await;
+    web_sys::window()
+        .unwrap()
+        .remove_event_listener_with_callback("consent:change", listener.as_ref().unchecked_ref())
+        .unwrap();
+    let log = log.borrow();
+    assert_eq!(log.len(), 2, "{log:?}");
+    let detail = log[0].strip_prefix("change ").expect("a change first");
+    let detail: serde_json::Value = serde_json::from_str(detail).unwrap();
+    assert_eq!(detail["categories"]["statistics"], false);
+    assert_eq!(detail["source"], "banner");
+    assert_eq!(log[1], "event", "then the public event");
+    assert!(
+        root.query_selector("[data-action=reopen]")
+            .unwrap()
+            .is_none(),
+        "the loader owns the reopen button"
+    );
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn mount_fails_closed_when_the_loader_read_other_categories() {
+    let (function, log) = channel();
+    let text = config_text("test-signature");
+    let error =
+        match consent_banner::mount(&text, "auto", "essential,functional,statistics", function) {
+            Ok(_) => panic!("mounted"),
+            Err(error) => wasm_bindgen::JsValue::from(error),
+        };
+    let message = js_sys::Reflect::get(&error, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert_eq!(
+        message,
+        r#"config: the loader and the banner read different categories (loader "essential,functional,statistics", banner "essential*,functional,statistics")"#
+    );
+    assert!(log.borrow().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn the_first_layer_and_the_reopen_button_are_in_the_top_layer() {
+    let (root, _) = mount("test-top-layer", InitialView::Auto).await;
+    let banner = root.query_selector(".banner").unwrap().unwrap();
+    assert!(
+        banner.matches(":popover-open").unwrap(),
+        "shown as a popover"
+    );
+    click(&root, "[data-action=accept]");
+    settle().await;
+    let reopen = root
+        .query_selector("[data-action=reopen]")
+        .unwrap()
+        .unwrap();
+    assert!(reopen.matches(":popover-open").unwrap());
+    root.remove();
+}
+
+/// Sends `key` as each of `events` to `target` (bubbling, composed), and says for each whether a
+/// listener on the document heard it.
+fn document_hears_each(target: &Element, key: &str, events: &[&str]) -> Vec<bool> {
+    let heard = Rc::new(RefCell::new(false));
+    let sink = heard.clone();
+    let listener =
+        Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |_: web_sys::KeyboardEvent| {
+            *sink.borrow_mut() = true;
+        });
+    let mut out = Vec::new();
+    for name in events {
+        *heard.borrow_mut() = false;
+        document()
+            .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
+            .unwrap();
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_bubbles(true);
+        init.set_composed(true);
+        let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict(name, &init).unwrap();
+        target.dispatch_event(&event).unwrap();
+        document()
+            .remove_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
+            .unwrap();
+        out.push(*heard.borrow());
+    }
+    out
+}
+
+/// Whether the document hears `key` pressed on `target`: keydown, keypress and keyup agree.
+fn document_hears(target: &Element, key: &str) -> bool {
+    let heard = document_hears_each(target, key, &["keydown", "keypress", "keyup"]);
+    assert!(heard.iter().all(|h| *h == heard[0]), "{key}: {heard:?}");
+    heard[0]
+}
+
+#[wasm_bindgen_test]
+async fn keys_the_banner_handles_never_reach_the_page() {
+    let (function, _) = channel();
+    let text = config_text("test-keys");
+    let _ui = consent_banner::mount(&text, "auto", SIGNATURE, function).unwrap();
+    settle().await;
+    let (host, root) = mounted();
+    let accept = root
+        .query_selector("[data-action=accept]")
+        .unwrap()
+        .unwrap();
+    assert!(!document_hears(&accept, " "), "Space on a button");
+    assert!(!document_hears(&accept, "Enter"), "Enter on a button");
+    assert!(document_hears(&accept, "ArrowRight"), "other keys go on");
+    assert!(
+        document_hears(&accept, "Escape"),
+        "no dialog open: Escape goes on"
+    );
+    let title = root.query_selector("#cb-title").unwrap().unwrap();
+    assert!(
+        document_hears(&title, " "),
+        "Space outside a control goes on"
+    );
+    click(&root, "[data-action=preferences]");
+    settle().await;
+    let switch = root.query_selector("#cb-cat-statistics").unwrap().unwrap();
+    assert!(!document_hears(&switch, " "), "Space on a switch");
+    assert!(!document_hears(&switch, "Tab"), "Tab in the dialog");
+    assert!(document_hears(&switch, "x"));
+    // (keydown only: Escape closes the preferences at once, so its keyup is the page's again.)
+    assert_eq!(
+        document_hears_each(&switch, "Escape", &["keydown"]),
+        [false],
+        "Escape in the dialog"
+    );
+    settle().await;
+    assert!(
+        root.query_selector("dialog").unwrap().is_none(),
+        "and the banner's own handler still ran: Escape closed the preferences"
+    );
+    host.remove();
+}

@@ -217,6 +217,8 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
             let Some(root) = root.cast::<web_sys::Element>() else {
                 return;
             };
+            // The first layer and the reopen button: in the top layer, before focus moves there.
+            focus::show_popovers(&root);
             let returned = plan == Some(FocusAfter::Return)
                 && focus_before
                     .borrow_mut()

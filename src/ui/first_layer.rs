@@ -56,7 +56,8 @@ impl PartialEq for FirstLayerProps {
 
 /// The first layer: the policy summary, a link to the full policy, and three buttons of equal
 /// weight. Non-modal by default: a labelled region that leaves the page usable, and that moves out
-/// of the way when the page's focused element would be under it. Blocking: a modal dialog.
+/// of the way when the page's focused element would be under it; a manual popover, in the top
+/// layer. Blocking: a modal dialog.
 #[component]
 pub fn FirstLayer(props: &FirstLayerProps) -> Html {
     let texts = &props.texts;
@@ -77,6 +78,9 @@ pub fn FirstLayer(props: &FirstLayerProps) -> Html {
             if *blocking {
                 focus::open_modal(&node, "#cb-title");
             } else if let Some(document) = &document {
+                if let Some(element) = node.cast::<web_sys::Element>() {
+                    focus::show_popover(&element);
+                }
                 let closure = Closure::<dyn Fn(web_sys::FocusEvent)>::new(
                     move |event: web_sys::FocusEvent| {
                         let target = event
@@ -166,7 +170,7 @@ pub fn FirstLayer(props: &FirstLayerProps) -> Html {
         }
     } else {
         html! {
-            <section class="banner" data-layout={layout} data-edge={*edge} role="region" aria-labelledby="cb-title" ref={node}>
+            <section class="banner" popover="manual" data-layout={layout} data-edge={*edge} role="region" aria-labelledby="cb-title" ref={node}>
                 {content}
             </section>
         }

@@ -1,6 +1,7 @@
-//! Focus handling shared by the components: modal dialogs (open in the top layer so the page is
-//! inert, move focus in, keep Tab inside) and keeping the page's focused element out from under
-//! the non-modal banner.
+//! Focus and the top layer, shared by the components: modal dialogs (open in the top layer so the
+//! page is inert, move focus in, keep Tab inside), non-modal popovers (the first layer, the reopen
+//! button: in the top layer, so nothing in the page covers them) and keeping the page's focused
+//! element out from under the non-modal banner.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlDialogElement, HtmlElement, ScrollBehavior, ScrollToOptions};
@@ -21,6 +22,32 @@ pub(crate) fn open_modal(dialog: &NodeRef, focus: &str) {
         let _ = element.set_attribute("open", "");
     }
     crate::dom::focus_first(&element, focus);
+}
+
+/// Shows `element` (a `popover="manual"`) in the top layer, above anything the page can stack,
+/// transform or clip. Where popovers are unknown or the browser refuses, the attribute goes and
+/// the element stays what its styles make it (`position: fixed`).
+pub(crate) fn show_popover(element: &Element) {
+    let Some(element) = element.dyn_ref::<HtmlElement>() else {
+        return;
+    };
+    if element.matches(":popover-open").unwrap_or(false) {
+        return;
+    }
+    if element.show_popover().is_err() {
+        let _ = element.remove_attribute("popover");
+    }
+}
+
+/// [`show_popover`] for every popover inside `root`.
+pub(crate) fn show_popovers(root: &Element) {
+    if let Ok(list) = root.query_selector_all("[popover]") {
+        for i in 0..list.length() {
+            if let Some(element) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                show_popover(&element);
+            }
+        }
+    }
 }
 
 /// The element that has focus, looking inside open shadow roots.
