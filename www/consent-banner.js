@@ -112,7 +112,7 @@
       const c = { ...DEFAULTS, ...raw };
       const seen = {};
       return isTime(c.revision) && c.revision && c.storageKey && typeof c.storageKey == 'string' &&
-        c.categories?.[0] && c.categories.every?.((cat) => cat && /^[a-z][a-z0-9_-]{0,31}$/.test(cat.id) && !own(seen, cat.id) &&
+        c.categories?.[0] && c.categories.every?.((cat) => typeof cat?.id == 'string' && /^[a-z][a-z0-9_-]{0,31}$/.test(cat.id) && !own(seen, cat.id) &&
           (seen[cat.id] = !own(cat, 'required') || typeof cat.required == 'boolean')) && (config = c);
     }
   };

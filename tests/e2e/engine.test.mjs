@@ -45,6 +45,77 @@ test('the loader reads every shared record vector as the Rust core does', async 
   await context.close();
 });
 
+/** A valid stored record deciding `decisions` (every category of `config` when null) now. */
+function recordFor(config, decisions) {
+  const c = { revision: 1, categories: [{ id: 'essential' }, { id: 'functional' }, { id: 'statistics' }], ...config };
+  const categories = {};
+  for (const cat of c.categories) categories[cat.id] = cat.required ? true : decisions?.[cat.id] ?? true;
+  const now = Date.now();
+  return JSON.stringify({ v: 1, revision: c.revision, categories, given: now, updated: now, expires: now + 864e5, id: 'vector', source: 'banner' });
+}
+
+test('the loader accepts and rejects every shared config vector as its checks say (tests/vectors/configs.json)', async () => {
+  const configs = JSON.parse(readFileSync(join(ROOT, 'tests/vectors/configs.json'), 'utf8'));
+  const { page, context } = await open(env.browser);
+  await routeHtml(context, '/blank.html', '<!doctype html><title>blank</title>');
+  // No UI is needed to tell the loader's verdict: a config it accepts reads the valid record
+  // (decided), one it rejects reads nothing. (The UI's own report is not waited for.)
+  await context.route(/consent-banner-(extra|ui)/, (route) => route.abort());
+  for (const c of configs.cases) {
+    let stored = null;
+    try {
+      stored = recordFor(c.config, null);
+    } catch {}
+    await page.goto(`${env.url}/blank.html`);
+    const key = typeof c.config.storageKey == 'string' ? c.config.storageKey : KEY;
+    await page.evaluate(([k, r]) => { localStorage.clear(); if (r) localStorage.setItem(k, r); }, [key, stored]);
+    await routeHtml(context, '/config-vector.html', hostPage({ config: c.config }));
+    await page.goto(`${env.url}/config-vector.html`);
+    const decided = await page.evaluate(() => window.ConsentBanner.get().decided);
+    assert.equal(decided, c.loader == 'ok', `${c.name}: the loader's verdict`);
+  }
+  await context.close();
+});
+
+test('the loader deletes what every shared deletion vector says, on every page view (tests/vectors/cookies.json)', async () => {
+  const vectors = JSON.parse(readFileSync(join(ROOT, 'tests/vectors/cookies.json'), 'utf8'));
+  const { hostname } = new URL(env.url);
+  const cases = vectors.cases.filter((c) => c.host == hostname);
+  assert.ok(cases.length >= 8, 'most vectors run in the browser');
+  const { page, context } = await open(env.browser);
+  await context.route(/consent-banner-(extra|ui)/, (route) => route.abort());
+  await routeHtml(context, '/blank.html', '<!doctype html><title>blank</title>');
+  for (const c of cases) {
+    await context.clearCookies();
+    await page.goto(`${env.url}/blank.html`);
+    const key = c.config.storageKey || KEY;
+    await page.evaluate(([k, r, keys]) => {
+      localStorage.clear();
+      sessionStorage.clear();
+      for (const s of [localStorage, sessionStorage]) for (const name of keys) s.setItem(name, 'x');
+      if (r) localStorage.setItem(k, r);
+    }, [key, c.decisions ? recordFor(c.config, c.decisions) : null, c.storageKeys || []]);
+    // Each present cookie at every path it may have been set at.
+    await context.addCookies(c.present.flatMap((name) => c.paths.map((path) =>
+      ({ name, value: '1', domain: hostname, path }))));
+    await routeHtml(context, c.path, hostPage({ config: c.config }));
+    await page.goto(env.url + c.path);
+    await page.evaluate(() => new Promise((ok) => window.ConsentBanner.on('ready', ok)));
+    const left = new Set((await context.cookies()).map((k) => k.name));
+    const gone = c.present.filter((name) => !left.has(name));
+    assert.deepEqual(gone.sort(), [...c.deleted].sort(), `${c.name}: cookies deleted`);
+    // Deleted at every path: no copy of a deleted cookie is left anywhere.
+    if (c.storageKeys) {
+      const kept = await page.evaluate(() => [Object.keys(localStorage), Object.keys(sessionStorage)]);
+      for (const keys of kept) {
+        const removed = c.storageKeys.filter((k) => !keys.includes(k));
+        assert.deepEqual(removed.sort(), [...c.storageDeleted].sort(), `${c.name}: storage keys deleted`);
+      }
+    }
+  }
+  await context.close();
+});
+
 const LOG = 'window.log = window.log || []; window.log.push';
 
 test('gated scripts run in document order, once each, with attributes and module type', async () => {
