@@ -113,7 +113,8 @@
       const seen = {};
       return isTime(c.revision) && c.revision && c.storageKey && typeof c.storageKey == 'string' &&
         c.categories?.[0] && c.categories.every?.((cat) => typeof cat?.id == 'string' && /^[a-z][a-z0-9_-]{0,31}$/.test(cat.id) && !own(seen, cat.id) &&
-          (seen[cat.id] = !own(cat, 'required') || typeof cat.required == 'boolean')) && (config = c);
+          (seen[cat.id] = !own(cat, 'required') || typeof cat.required == 'boolean') &&
+          [cat.cookies, cat.storage].every((list) => !list || list.every?.((p) => typeof p == 'string'))) && (config = c);
     }
   };
 

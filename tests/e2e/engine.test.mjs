@@ -67,7 +67,7 @@ test('the loader accepts and rejects every shared config vector as its checks sa
       stored = recordFor(c.config, null);
     } catch {}
     await page.goto(`${env.url}/blank.html`);
-    const key = typeof c.config.storageKey == 'string' ? c.config.storageKey : KEY;
+    const key = typeof c.config?.storageKey == 'string' ? c.config.storageKey : KEY;
     await page.evaluate(([k, r]) => { localStorage.clear(); if (r) localStorage.setItem(k, r); }, [key, stored]);
     await routeHtml(context, '/config-vector.html', hostPage({ config: c.config }));
     await page.goto(`${env.url}/config-vector.html`);
