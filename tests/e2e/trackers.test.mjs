@@ -194,3 +194,96 @@ test('trackers: after Accept both send; after a withdrawal through the reopen bu
   noBannerErrors(s.errors);
   await s.context.close();
 });
+
+// --- a standing refusal before any tag: Global Privacy Control in the loader ---
+
+const GPC_CONFIG = {
+  categories: [
+    { id: 'essential', label: 'Essential', required: true },
+    { id: 'statistics', label: 'Statistics' },
+    { id: 'marketing', label: 'Marketing', sharesData: true, cookies: ['mp_*'] },
+  ],
+  googleConsentMode: { map: { marketing: ['ad_storage'] }, region: ['DE'] },
+};
+// Right after the loader tag, before any other script: what dataLayer and the state are then.
+const AT_START = `<script>
+  window.atStart = {
+    dataLayer: (window.dataLayer || []).map((e) => Array.from(e)),
+    state: window.ConsentBanner.get(),
+    ui: !!document.querySelector('consent-banner'),
+  };
+</script>
+<script type="text/plain" data-consent="marketing">window.marketingRan = true;</script>`;
+
+/** Two page views of the GPC page (no decision on either); `atStart` of each. */
+async function gpcViews(gpc) {
+  const { context, page, errors } = await open(env.browser);
+  if (gpc) {
+    await context.addInitScript(() =>
+      Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  }
+  await routeHtml(context, '/w-gpc.html', hostPage({ config: GPC_CONFIG, head: AT_START }));
+  const views = [];
+  for (const query of ['', '?view=2']) {
+    await page.goto(`${env.url}/w-gpc.html${query}`);
+    views.push(await page.evaluate(() => ({ ...window.atStart, marketingRan: !!window.marketingRan })));
+  }
+  await context.close();
+  return { views, errors };
+}
+
+const isDefault = (e) => e[0] === 'consent' && e[1] === 'default';
+
+test('GPC: before any tag, a region-less Consent Mode default denies the sharing category\'s types, and the state says gpc before the UI loads', async () => {
+  const { views, errors } = await gpcViews(true);
+  for (const [i, start] of views.entries()) {
+    const label = `page view ${i + 1}`;
+    const regionless = start.dataLayer.filter((e) => isDefault(e) && !('region' in e[2]));
+    assert.equal(regionless.length, 1, `${label}: one default without region: ${JSON.stringify(start.dataLayer)}`);
+    assert.equal(regionless[0][2].ad_storage, 'denied', `${label}: it denies ad_storage`);
+    // (and the regional default of the map is there too, as without GPC)
+    assert.ok(start.dataLayer.some((e) => isDefault(e) && e[2].region?.[0] === 'DE'), `${label}: the regional default`);
+    assert.equal(start.ui, false, `${label}: measured before the UI exists`);
+    assert.equal(start.state.source, 'gpc', `${label}: ConsentBanner.get().source`);
+    assert.deepEqual([start.state.decided, start.state.categories.marketing], [false, false]);
+    assert.equal(start.marketingRan, false, `${label}: the sharing category's tag did not run`);
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('GPC: without the signal, no region-less default and no gpc source', async () => {
+  const { views, errors } = await gpcViews(false);
+  for (const start of views) {
+    assert.deepEqual(start.dataLayer.filter((e) => isDefault(e) && !('region' in e[2])), []);
+    assert.equal(start.dataLayer.filter(isDefault).length, 1, 'only the regional default');
+    assert.equal(start.state.source, null);
+  }
+  assert.deepEqual(errors, []);
+});
+
+// --- errors that say whose they are: a gated script that fails is its own error ---
+
+test('a gated inline script that fails to parse or throws is reported as that script\'s error, and the next one still runs', async () => {
+  const { context, page } = await open(env.browser);
+  const lines = [];
+  const pageErrors = [];
+  page.on('console', (m) => lines.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => pageErrors.push(`${e.name}: ${e.message}\n${e.stack}`));
+  // Scripts #1 (the config) and #2 (the loader) come first; the two failing ones are #3 and #4.
+  const head = `
+    <script type="text/plain" data-consent="statistics">window.ranBefore = true; this is not JavaScript (</script>
+    <script type="text/plain" data-consent="marketing">throw new TypeError('the site\\'s own bug')</script>
+    <script type="text/plain" data-consent="statistics">window.ranAfter = true;</script>`;
+  await routeHtml(context, '/w-broken.html', hostPage({ config: CONFIG, head }));
+  await page.goto(`${env.url}/w-broken.html`);
+  await page.evaluate(() => window.ConsentBanner.acceptAll());
+  await until(page, () => window.ranAfter === true).catch(() => assert.fail(`the next gated script did not run: ${lines.join('\n')}`));
+  const ours = lines.filter((l) => l.includes('consent-banner'));
+  assert.equal(ours.length, 2, `one line per failing script: ${ours.join('\n')}`);
+  assert.match(ours[0], /^error: consent-banner: gated script <script data-consent="statistics"> \(#3 in the page\) failed: (Uncaught )?SyntaxError: /);
+  assert.match(ours[1], /^error: consent-banner: gated script <script data-consent="marketing"> \(#4 in the page\) failed: (Uncaught )?TypeError: the site's own bug/);
+  assert.equal(await page.evaluate(() => window.ranBefore), undefined, 'a script that does not parse runs nothing');
+  // No uncaught error that names the loader (the old symptom: "Failed to execute 'replaceWith'").
+  assert.deepEqual(pageErrors.filter((e) => /consent-banner|replaceWith/.test(e)), []);
+  await context.close();
+});
