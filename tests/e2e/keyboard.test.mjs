@@ -115,6 +115,38 @@ test('keyboard: Tab and Shift+Tab stay inside the open preferences, and the page
   await context.close();
 });
 
+test('keyboard: Space on a switch in the preferences toggles it, and the page never hears it', async () => {
+  const { page, context, errors } = await firstVisit();
+  const dialog = await openPreferences(page);
+  const toggle = dialog.locator('#cb-cat-statistics');
+  await toggle.focus();
+  await page.keyboard.press('Space');
+  assert.equal(await toggle.isChecked(), true, 'Space toggled the switch');
+  await page.keyboard.press('Space');
+  assert.equal(await toggle.isChecked(), false, 'and back');
+  assert.deepEqual(await heardOf(page, [' ']), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('keyboard: in the blocking first layer, Tab stays inside, Escape does not close it, and the page hears neither', async () => {
+  const session = await open(env.browser, { reducedMotion: 'reduce' });
+  const { page, context, errors } = session;
+  await routeHtml(context, '/w-keys.html', hostPage({ config: { ...CONFIG, blocking: true }, head: RECORDER, body: BODY }));
+  await page.goto(`${env.url}/w-keys.html`);
+  await banner(page).waitFor();
+  assert.equal(await banner(page).evaluate((b) => b.localName === 'dialog' && b.matches(':modal')), true, 'a modal dialog');
+  for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Escape']) {
+    await page.keyboard.press(key);
+    assert.equal((await focused(page)).inBanner, true, `${key} left the blocking layer`);
+  }
+  assert.equal(await banner(page).isVisible(), true, 'Escape did not close it');
+  assert.deepEqual(await heardOf(page, ['Tab', 'Escape']), []);
+  assert.equal(await decision(page), null);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('keyboard: keys the banner does not handle still reach the page, from its buttons too', async () => {
   const { page, context } = await firstVisit();
   await acceptButton(page).focus();

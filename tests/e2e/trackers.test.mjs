@@ -269,6 +269,25 @@ test('GPC: without the signal, no region-less default and no gpc source', async 
   assert.deepEqual(errors, []);
 });
 
+test('GPC: the visitor\'s own choice overrides it on later page views (no gpc source, no region-less denial)', async () => {
+  const { context, page, errors } = await open(env.browser);
+  await context.addInitScript(() =>
+    Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  await routeHtml(context, '/w-gpc.html', hostPage({ config: GPC_CONFIG, head: AT_START }));
+  await page.goto(`${env.url}/w-gpc.html`);
+  await page.locator('consent-banner .banner [data-action="accept"]').click();
+  await until(page, () => window.marketingRan === true);
+  await page.reload();
+  const start = await page.evaluate(() => window.atStart);
+  assert.equal(start.state.source, 'banner');
+  assert.equal(start.state.categories.marketing, true);
+  assert.deepEqual(start.dataLayer.filter((e) => isDefault(e) && !('region' in e[2])), []);
+  assert.deepEqual(start.dataLayer.filter((e) => e[0] === 'consent' && e[1] === 'update').map((e) => e[2]), [{ ad_storage: 'granted' }]);
+  await until(page, () => window.marketingRan === true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 // --- errors that say whose they are: a gated script that fails is its own error ---
 
 test('a gated inline script that fails to parse or throws is reported as that script\'s error, and the next one still runs', async () => {
