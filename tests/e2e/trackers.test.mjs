@@ -56,15 +56,27 @@ const HEAD = `
     });
   </script>`;
 const PAGE = hostPage({ config: CONFIG, head: HEAD });
+// The same page under the README's strict CSP, its inline scripts (gated ones too) with a nonce.
+const NONCE = 'dHJhY2tlcnMtZTJl';
+const CSP = `script-src 'self' 'wasm-unsafe-eval' 'nonce-${NONCE}'; connect-src 'self'; style-src 'self'`;
+const CSP_PAGE = hostPage({
+  config: CONFIG,
+  loader: `<script src="/dist/consent-banner.js" nonce="${NONCE}"></script>`,
+  head: HEAD.replaceAll('<script type="text/plain"', `<script nonce="${NONCE}" type="text/plain"`),
+});
 
 /**
  * A fresh visitor on the tracker page. Every request to /collect/ is recorded with the number of
  * page views (DOMContentLoaded events) the tab had when it arrived: a request that a page sends
  * while it unloads arrives before the next page's DOMContentLoaded, so it counts for the old page.
  */
-async function visitor() {
+async function visitor({ csp = false } = {}) {
   const session = await open(env.browser);
   const { context, page } = session;
+  const violations = [];
+  await context.exposeBinding('cspViolation', (_, v) => violations.push(v));
+  await context.addInitScript(() => document.addEventListener('securitypolicyviolation',
+    (e) => window.cspViolation(`${e.effectiveDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`)));
   const collected = [];
   let views = 0;
   page.on('domcontentloaded', () => { views += 1; });
@@ -73,14 +85,14 @@ async function visitor() {
     collected.push({ view: views, method: r.method(), path: new URL(r.url()).pathname });
     return route.fulfill({ status: 200, contentType: 'application/json', body: '{"status":1}' });
   });
-  await routeHtml(context, '/w-trackers.html', PAGE);
+  await routeHtml(context, '/w-trackers.html', csp ? CSP_PAGE : PAGE, csp ? { 'content-security-policy': CSP } : {});
   /** The next page view (a new document of the same page); resolves once it is ready. */
   const view = async (query = '') => {
     await page.goto(`${env.url}/w-trackers.html${query}`);
     await until(page, () => window.ConsentBanner?.get && document.readyState !== 'loading');
     return views;
   };
-  return { ...session, collected, view, views: () => views };
+  return { ...session, collected, violations, view, views: () => views };
 }
 
 /** The trackers' cookies (every path and domain the context holds) and Web Storage keys. */
@@ -199,6 +211,23 @@ test('trackers: after Accept both send; after a withdrawal through the reopen bu
   await page.waitForTimeout(1000);
   assert.deepEqual(from(s.collected, (c) => c.view > withdrawnAt), [], 'the collector received nothing from the new pages');
   assert.deepEqual(await traces(s), [], 'still nothing at the end');
+  noBannerErrors(s.errors);
+  await s.context.close();
+});
+
+test('trackers: under the README\'s strict CSP (with a nonce for inline scripts), both send after Accept and on a return visit, with no violation', async () => {
+  const s = await visitor({ csp: true });
+  const { page } = s;
+  await s.view();
+  await page.locator('consent-banner .banner [data-action="accept"]').click();
+  const sentBy = (prefix, view) => s.collected.some((c) => c.path.startsWith(prefix) && c.view === view);
+  for (const query of ['', '?view=2']) {
+    if (query) await s.view(query);
+    const view = s.views();
+    await eventually(() => sentBy('/collect/ph/', view) && sentBy('/collect/mp/', view),
+      () => `page view ${view}: both trackers send; the collector has ${JSON.stringify(s.collected)}; violations ${s.violations}`);
+  }
+  assert.deepEqual(s.violations, []);
   noBannerErrors(s.errors);
   await s.context.close();
 });
