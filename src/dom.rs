@@ -239,23 +239,6 @@ pub fn set_cookie(cookie: &str) {
     }
 }
 
-/// `localStorage` and `sessionStorage`, those that can be read, each with its keys now.
-pub fn web_storages() -> Vec<(web_sys::Storage, Vec<String>)> {
-    let Some(window) = web_sys::window() else {
-        return Vec::new();
-    };
-    [window.local_storage(), window.session_storage()]
-        .into_iter()
-        .filter_map(|area| {
-            let area = area.ok().flatten()?;
-            let keys = (0..area.length().ok()?)
-                .filter_map(|i| area.key(i).ok().flatten())
-                .collect();
-            Some((area, keys))
-        })
-        .collect()
-}
-
 /// The page's host name, path, and whether it is served over https.
 pub fn location() -> (String, String, bool) {
     let Some(location) = web_sys::window().map(|w| w.location()) else {

@@ -463,8 +463,9 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
     }
 }
 
-/// Writes the cookie mirror (when configured) and deletes the cookies and Web Storage keys of the
-/// categories not `accepted`.
+/// Writes the cookie mirror (when configured) and deletes the cookies of the categories not
+/// `accepted`. (Their Web Storage keys, `categories[].storage`, are the loader's to delete, on every
+/// page view and change: [`cookies::storage_deletions`] is the rule.)
 fn apply_cookies(config: &Config, record: &ConsentRecord, accepted: &Set, now: u64) {
     let (host, path, https) = dom::location();
     if let Some(mirror) = &config.cookie {
@@ -475,11 +476,6 @@ fn apply_cookies(config: &Config, record: &ConsentRecord, accepted: &Set, now: u
     let present = cookies::names(&dom::cookie_header());
     for deletion in cookies::deletions(config, accepted, &present, &host, &path) {
         dom::set_cookie(&deletion);
-    }
-    for (area, keys) in dom::web_storages() {
-        for key in cookies::storage_deletions(config, accepted, &keys) {
-            let _ = area.remove_item(key);
-        }
     }
 }
 
