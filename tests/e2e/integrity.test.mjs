@@ -624,8 +624,13 @@ test('6. Trusted Types without the consent-banner policy: one markup error namin
   assert.equal(countOf(requests, /stats\.js|collect\.png/), 0);
   assert.deepEqual(await page.evaluate(() => window.rejections), [], 'no unhandled rejection');
   assert.deepEqual(session.pageErrors, []);
+  // The site's CSP reports: the refused policy, and at most one sink (the loader cannot know that
+  // `require-trusted-types-for` is enforced until an assignment fails; after that it stops trying).
   const violations = await page.evaluate(() => window.violations);
-  assert.ok(violations.every((v) => v.startsWith('trusted-types ')), `only the refused policy is reported: ${violations}`);
+  assert.ok(violations.some((v) => v.startsWith('trusted-types ')), `the refused policy is reported: ${violations}`);
+  // (The test's own late tag, a script filled with a text node, is the page's own report.)
+  const sinks = violations.filter((v) => v.startsWith('require-trusted-types-for ') && v.includes('/dist/'));
+  assert.ok(sinks.length <= 1, `fails closed after the first refused assignment, not one CSP report per tag:\n${sinks.join('\n')}`);
   await context.close();
 });
 
