@@ -216,13 +216,38 @@ fn adopt_styles(document: &web_sys::Document, shadow: &web_sys::ShadowRoot) -> R
     Ok(())
 }
 
-/// Moves focus to the first element matching `selector` inside `root`.
-pub fn focus_first(root: &Element, selector: &str) {
-    if let Ok(Some(element)) = root.query_selector(selector) {
-        if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
-            let _ = element.focus();
+/// Moves focus to the first element matching `selector` inside `root`; `false` when there is none.
+pub fn focus_first(root: &Element, selector: &str) -> bool {
+    let element = root.query_selector(selector).ok().flatten();
+    focus(element)
+}
+
+/// Moves focus to the loader's reopen button (`[data-action=reopen]` in the open shadow root of
+/// another `<consent-banner>`): in the embed, the withdrawal button is the loader's.
+pub fn focus_loader_reopen() {
+    let Some(hosts) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all(HOST_TAG).ok())
+    else {
+        return;
+    };
+    for i in 0..hosts.length() {
+        let shadow = hosts
+            .item(i)
+            .and_then(|h| h.dyn_into::<Element>().ok())
+            .and_then(|h| h.shadow_root());
+        if let Some(shadow) = shadow {
+            if focus(shadow.query_selector("[data-action=reopen]").ok().flatten()) {
+                return;
+            }
         }
     }
+}
+
+fn focus(element: Option<Element>) -> bool {
+    element
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        .is_some_and(|e| e.focus().is_ok())
 }
 
 /// The page's cookies as `document.cookie` shows them (empty when cookies are blocked).

@@ -198,3 +198,20 @@ fn every_deletion_vector_deletes_exactly_what_it_names() {
         }
     }
 }
+
+#[test]
+fn loader_reopen_labels_match_the_built_in_texts() {
+    use consent_banner::texts::{resolve, BUILT_IN_LANGUAGES};
+    let loader = std::fs::read_to_string("www/consent-banner.js").expect("loader");
+    let start = loader.find("/*reopen*/").expect("reopen marker") + "/*reopen*/".len();
+    let end = start + loader[start..].find("/*end*/").expect("end marker");
+    let labels: Value = serde_json::from_str(&loader[start..end]).expect("labels JSON");
+    assert_eq!(
+        labels.as_object().expect("an object").len(),
+        BUILT_IN_LANGUAGES.len()
+    );
+    for language in BUILT_IN_LANGUAGES {
+        let texts = resolve(&Config::default(), language);
+        assert_eq!(labels[language], texts.reopen.as_str(), "{language}");
+    }
+}

@@ -225,8 +225,11 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
                     .take()
                     .is_some_and(|element| focus::refocus(&element));
             if plan.is_some() && !returned {
-                // The element is gone (it was in the banner): its counterpart, else the reopen button.
-                dom::focus_first(&root, "[data-action=preferences], [data-action=reopen]");
+                // The element is gone (it was in the banner): its counterpart, else the reopen
+                // button: ours, or in the embed the loader's.
+                if !dom::focus_first(&root, "[data-action=preferences], [data-action=reopen]") {
+                    dom::focus_loader_reopen();
+                }
             }
         });
     }
