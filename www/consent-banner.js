@@ -58,7 +58,7 @@
   // --- gating: <script type="text/plain" data-consent> and <template data-consent> ---
   const GATED = 'script[type="text/plain"][data-consent],template[data-consent]';
   const done = new WeakSet();
-  let chain = resolved, running;
+  let chain = resolved, running, refused = 0;
   // Under Trusted Types the site allows this policy (`trusted-types consent-banner`): it passes the
   // gated scripts' own text and URL through, nothing else.
   let policy;
@@ -122,20 +122,21 @@
   const describe = (el) => `<${el.localName} data-consent="${el.dataset.consent}"${el.src ? ` src="${el.src}"` : ' (inline)'}>`;
 
   // Runs a script as a new element with the same attributes (a clone of one added by innerHTML
-  // would never run); the promise settles when an external script has loaded or failed. One
-  // script at a time (the chain waits for each), so no `async = false` is needed. A script that
-  // fails to parse or throws is reported as its own error, not as the loader's.
-  const insert = (source) => {
+  // would never run), in the place of `slot`; the promise settles when an external script has
+  // loaded or failed. One script at a time (the chain waits for each), so no `async = false` is
+  // needed. A gated script's type comes from data-type; a template's scripts keep theirs. A script
+  // that fails to parse or throws is reported as its own error, not as the loader's.
+  const insert = (source, slot = source) => {
     const s = create('script');
     for (const a of source.attributes) s.setAttribute(a.name, a.name == 'src' ? trust(a.value, 'URL') : a.value);
-    if (s.type == 'text/plain') s.type = source.dataset.type || '';
+    if (slot == source && s.type == 'text/plain') s.type = source.dataset.type || '';
     s.nonce = source.nonce;
     s.text = trust(source.text, '');
     // Never gated again, even when data-type keeps it inert (it would re-activate for ever).
     done.add(s);
     running = describe(source);
     try {
-      source.replaceWith(s);
+      slot.replaceWith(s);
     } finally {
       running = 0;
     }
@@ -172,7 +173,8 @@
           done.add(el);
           if (nonce && el.nonce != nonce) report('markup', `${describe(el)} lacks the loader's nonce: left inert`);
           else chain = chain.then(() => failed || !el.parentNode || !allowed(el) ? done.delete(el) : el.content ? run(el) : insert(el))
-            .catch((e) => report('markup', `could not activate ${describe(el)}: ${e}` + (/Trusted/.test(e) ? '; add "trusted-types consent-banner" to the Content-Security-Policy' : '')));
+            .catch((e) => /Trusted/.test(e) ? refused++ || report('markup', `Trusted Types refused the activation of ${describe(el)} (${e}): add "trusted-types consent-banner" to the Content-Security-Policy`)
+              : report('markup', `could not activate ${describe(el)}: ${e}`));
         }
       }
     }
@@ -210,18 +212,19 @@
   // `=== true`: an inherited name ("constructor") is never a category.
   const accepted = (id) => !failed && state.categories[id] === true;
 
-  // A template: its markup goes in with its scripts made inert (their type kept in data-type);
-  // then they run in order.
+  // A template: its markup goes in with an empty place for each of its scripts (a script element
+  // of the template would never run, and under Trusted Types it must not be inserted at all); then
+  // they run in order, in their places, with the template's nonce.
   const run = (el) => {
     const fragment = importNode(el.content, true);
-    const scripts = [...fragment.querySelectorAll('script')];
-    for (const s of scripts) {
-      s.dataset.type = s.type;
-      s.type = 'text/plain';
+    const scripts = [...fragment.querySelectorAll('script')].map((s) => {
+      const slot = new Comment();
+      s.replaceWith(slot);
       if (nonce) s.nonce = nonce;
-    }
+      return [s, slot];
+    });
     el.replaceWith(fragment);
-    return scripts.reduce((p, s) => p.then(() => insert(s)), resolved);
+    return scripts.reduce((p, [s, slot]) => p.then(() => insert(s, slot)), resolved);
   };
 
   // Reports once on the console and as consent:error.
@@ -230,9 +233,11 @@
     emit('error', { kind, message });
   };
 
-  // Stops activation for good; with a kind, also reports it (each failure is reported once).
+  // Stops activation for good (the reopen button, which could only fail now, goes too); with a
+  // kind, also reports it (each failure is reported once).
   const fail = (kind, message) => {
     failed = 1;
+    reopen?.getRootNode().host.remove();
     if (kind) report(kind, message);
   };
 
