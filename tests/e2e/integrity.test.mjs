@@ -69,6 +69,7 @@ async function visit(html, { path = '/host.html', headers = {}, setup, init, ini
   return session;
 }
 
+/** `visit` without the navigation: routes, init scripts and recorders for a session of `open`. */
 async function prepare(session, html, { path = '/host.html', headers = {}, setup, init, initArg } = {}) {
   const { context, page } = session;
   session.foreign = [];
