@@ -167,27 +167,51 @@ pub fn mount_host() -> Result<Element, JsValue> {
     let root = document.create_element("div")?;
     root.set_attribute("class", "root")?;
     shadow.append_child(&root)?;
-    isolate_keys(&shadow, &root)?;
+    isolate_keys(&shadow)?;
     body.append_child(&host)?;
     Ok(root)
 }
 
 /// Keeps the keys the banner handles from reaching the page's handlers (a slide deck's Space,
-/// a viewer's Escape): Space and Enter on its controls, Escape and Tab while one of its dialogs is
-/// open. Stopped at the shadow root, in the bubble phase: after the banner's own handlers (Yew
-/// listens at `root`, inside), before the host and the document. Other keys go on.
-fn isolate_keys(shadow: &web_sys::ShadowRoot, root: &Element) -> Result<(), JsValue> {
+/// a viewer's Escape): Space and Enter on its controls, Escape and Tab in its dialogs. Stopped at
+/// the shadow root, in the bubble phase: after the banner's own handlers (Yew listens at `root`,
+/// inside), before the host and the document. Other keys go on.
+fn isolate_keys(shadow: &web_sys::ShadowRoot) -> Result<(), JsValue> {
     use wasm_bindgen::closure::Closure;
-    let root = root.clone();
+    // The keys whose keydown was the banner's: their keypress and keyup are too, wherever focus
+    // moved meanwhile inside the shadow root (Escape closes the preferences on keydown).
+    let pressed = std::cell::Cell::new(0u8);
     let listener =
         Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |event: web_sys::KeyboardEvent| {
-            let handled = match event.key().as_str() {
-                " " | "Enter" => event
-                    .target()
-                    .and_then(|t| t.dyn_into::<Element>().ok())
-                    .is_some_and(|t| matches!(t.tag_name().as_str(), "BUTTON" | "INPUT" | "A")),
-                "Escape" | "Tab" => root.query_selector("dialog[open]").ok().flatten().is_some(),
-                _ => false,
+            let bit = match event.key().as_str() {
+                " " => 1,
+                "Enter" => 2,
+                "Escape" => 4,
+                "Tab" => 8,
+                _ => return,
+            };
+            let target = event.target().and_then(|t| t.dyn_into::<Element>().ok());
+            let ours = target.is_some_and(|target| {
+                if bit < 4 {
+                    matches!(target.tag_name().as_str(), "BUTTON" | "INPUT" | "A")
+                } else {
+                    target.closest("dialog").ok().flatten().is_some()
+                }
+            });
+            let kind = event.type_();
+            let was_ours = pressed.get() & bit != 0;
+            let handled = if kind == "keydown" {
+                pressed.set(if ours {
+                    pressed.get() | bit
+                } else {
+                    pressed.get() & !bit
+                });
+                ours
+            } else {
+                if kind == "keyup" {
+                    pressed.set(pressed.get() & !bit);
+                }
+                ours || was_ours
             };
             if handled {
                 event.stop_propagation();

@@ -491,11 +491,26 @@ async fn keys_the_banner_handles_never_reach_the_page() {
     assert!(!document_hears(&switch, " "), "Space on a switch");
     assert!(!document_hears(&switch, "Tab"), "Tab in the dialog");
     assert!(document_hears(&switch, "x"));
-    // (keydown only: Escape closes the preferences at once, so its keyup is the page's again.)
+    // Escape closes the preferences on keydown; the rest of that press, sent to where focus went
+    // (the first layer's Preferences button, outside any dialog), is the banner's too.
     assert_eq!(
         document_hears_each(&switch, "Escape", &["keydown"]),
         [false],
         "Escape in the dialog"
+    );
+    settle().await;
+    let preferences = root
+        .query_selector("[data-action=preferences]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        document_hears_each(&preferences, "Escape", &["keyup"]),
+        [false],
+        "the keyup of that Escape"
+    );
+    assert!(
+        document_hears(&preferences, "Escape"),
+        "a new Escape outside a dialog goes on"
     );
     settle().await;
     assert!(
