@@ -417,6 +417,10 @@ mod tests {
             ("required", boolean()),
             ("cookies", array(names(&["_ga*", "sid", "x=y", "*", ""]), 3)),
             ("sharesData", boolean()),
+            (
+                "storage",
+                array(names(&["ph_*", "__mpq_x", "a b", "consent*", "*", ""]), 3),
+            ),
         ])
     }
 
@@ -464,7 +468,7 @@ mod tests {
             ("categories", categories),
             (
                 "policyUrl",
-                names(&["/privacy", "https://x.org", "javascript:x"]),
+                names(&["/privacy", "https://x.org", "javascript:x", "/\\x.org"]),
             ),
             ("acceptDays", small_number()),
             ("rejectDays", small_number()),
@@ -487,6 +491,7 @@ mod tests {
             ("googleConsentMode", consent_mode),
             ("gpc", boolean()),
             ("receiptEndpoint", optional(names(&["/r", "mailto:x@y"]))),
+            ("markupDecisions", boolean()),
         ])
     }
 
