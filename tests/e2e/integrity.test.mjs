@@ -625,13 +625,12 @@ test('6. Trusted Types without the consent-banner policy: one markup error namin
   assert.equal(countOf(requests, /stats\.js|collect\.png/), 0);
   assert.deepEqual(await page.evaluate(() => window.rejections), [], 'no unhandled rejection');
   assert.deepEqual(session.pageErrors, []);
-  // The site's CSP reports: the refused policy, and at most one sink (the loader cannot know that
-  // `require-trusted-types-for` is enforced until an assignment fails; after that it stops trying).
+  // The site's CSP reports: the refused policy, and the refused script assignments (each gated tag
+  // is tried: one failing activation does not block the next), nothing else of the banner's.
   const violations = await page.evaluate(() => window.violations);
   assert.ok(violations.some((v) => v.startsWith('trusted-types ')), `the refused policy is reported: ${violations}`);
-  // (The test's own late tag, a script filled with a text node, is the page's own report.)
-  const sinks = violations.filter((v) => v.startsWith('require-trusted-types-for ') && v.includes('/dist/'));
-  assert.ok(sinks.length <= 1, `fails closed after the first refused assignment, not one CSP report per tag:\n${sinks.join('\n')}`);
+  const ours = violations.filter((v) => v.includes('/dist/') && !v.startsWith('trusted-types '));
+  assert.ok(ours.every((v) => /^require-trusted-types-for \S+ \(\S+: HTMLScriptElement (src|text)\|/.test(v)), ours.join('\n'));
   await context.close();
 });
 
