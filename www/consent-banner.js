@@ -119,7 +119,7 @@
   };
 
   // What a site owner needs to find a gated element: its data-consent, its src, its place.
-  const describe = (el) => `<${el.localName} data-consent="${el.dataset.consent}"${el.src ? ` src="${el.src}"` : ' (inline)'}>`;
+  const describe = (el) => `<${el.localName} data-consent="${el.dataset.consent}"${el.src ? ` src="${el.src}"` : ''}> (#${[...all(el.localName)].indexOf(el) + 1} in the page)`;
 
   // Runs a script as a new element with the same attributes (a clone of one added by innerHTML
   // would never run), in the place of `slot`; the promise settles when an external script has
