@@ -158,8 +158,11 @@ pub fn mount_host() -> Result<Element, JsValue> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or_else(|| JsValue::from_str("no document"))?;
+    // An element named "body" in the page's content (DOM clobbering) is no body: an error, not a
+    // banner mounted where it cannot be seen.
     let body = document
         .body()
+        .filter(|body| body.local_name() == "body")
         .ok_or_else(|| JsValue::from_str("no document body"))?;
     let host = document.create_element(HOST_TAG)?;
     let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;

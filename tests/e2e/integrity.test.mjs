@@ -489,6 +489,18 @@ test('3. (guard) document.createElement clobbered before a first visit\'s UI loa
   await context.close();
 });
 
+test('3. <img name="body"> in a comment before a first visit\'s UI loads: one load error, not a banner hidden inside the image', async () => {
+  const session = await visit(hostPage({ head: GATED, body: '<div class="comment"><img name="body" alt=""></div>' }));
+  const { page, context } = session;
+  await until(page, () => window.events.some((e) => e.name === 'error'));
+  const errors = await eventsNamed(page, 'error');
+  assert.deepEqual(errors.map((e) => e.kind), ['load']);
+  assert.match(errors[0].message, /could not create the banner element/);
+  assert.equal(await page.evaluate(() => document.images[0].childNodes.length), 0, 'nothing mounted in the image');
+  assert.deepEqual(await log(page), []);
+  await context.close();
+});
+
 // --- 4. forged events ----------------------------------------------------------------------------------
 
 const forgeChange = (page) => page.evaluate(() => dispatchEvent(new CustomEvent('consent:change', {
