@@ -18,6 +18,12 @@ terser www/consent-banner.js -o "$out/consent-banner.js"
 terser --module www/consent-banner-extra.js -o "$out/consent-banner-extra.js"
 cp LICENSE* "$out/" 2>/dev/null || true
 cp www/consent-banner.schema.json "$out/"
+# The language files (English is built into the UI): one small JSON file each, fetched only when
+# that language is chosen.
+if compgen -G "www/lang/*.json" >/dev/null; then
+  mkdir -p "$out/lang"
+  cp www/lang/*.json "$out/lang/"
+fi
 
 # Swap in one step, so a test or server reading dist/ never sees it half-built.
 rm -rf target/dist-old
