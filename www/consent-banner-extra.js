@@ -11,7 +11,10 @@ const url = (file) => new URL(file, import.meta.url).href;
 
 /**
  * Called once by the loader with its internals: `fail(kind, message)` reports and stops
- * activation (`fail()` only stops), `attr(name)` reads a data-* attribute of the loader's tag,
+ * activation (`fail()` only stops), `report(kind, message)` only reports, `attr(name)` reads a
+ * data-* attribute of the loader's tag, `language` is the language the loader chose and
+ * `loadLanguage()` resolves to its file's text (nothing for English or the site's own texts, or
+ * {error}),
  * `configOk` is false when the loader rejected the config, `configText` is the config exactly as
  * the loader read it (data-* overrides applied), `categories` the loader's reading of its
  * categories (`essential*,functional,statistics`), `api` is window.ConsentBanner, `change(detail)`
@@ -20,7 +23,7 @@ const url = (file) => new URL(file, import.meta.url).href;
  * Returns `call(name, arg)`, where `name` is an API method, a markup action, 'sync' (another tab
  * decided; the loader has applied it) or 'mount' (a first visit).
  */
-export default ({ fail, attr, configOk, configText, categories, api, change, all, listen }) => {
+export default ({ fail, report, attr, configOk, configText, categories, api, change, all, listen, language, loadLanguage }) => {
   // The UI must load within this many ms (data-timeout), else the loader fails closed (the
   // loader gives this file as long).
   const timeout = +attr('timeout') || 15e3;
@@ -62,10 +65,11 @@ export default ({ fail, attr, configOk, configText, categories, api, change, all
   }
 
   // --- the UI (wasm), loaded at the first need; every failure is reported once, with the file ---
-  // `[wasm, glue]`: the wasm download and the glue import the loader started on a first visit
-  // (alongside this file), if any; each resolves to undefined when it failed (then it is tried
-  // once more here, and this attempt's reason is the one reported).
-  const load = (view, [wasm, glue] = []) => {
+  // `[wasm, glue, lang]`: the wasm download, the glue import and the language file the loader
+  // started on a first visit (alongside this file), if any; the first two resolve to undefined
+  // when they failed (then they are tried once more here, and this attempt's reason is the one
+  // reported). A language file that fails leaves the banner in English, with one error.
+  const load = (view, [wasm, glue, lang = loadLanguage()] = []) => {
     if (ui) return ui;
     let file = GLUE;
     const start = () => {
@@ -84,7 +88,11 @@ export default ({ fail, attr, configOk, configText, categories, api, change, all
         start(),
         new Promise((_, no) => setTimeout(no, timeout, Error(`timed out after ${timeout} ms`))),
       ]).then((m) => new Promise((ok) => document.readyState == 'loading' ? listen('DOMContentLoaded', ok) : setTimeout(ok))
-        .then(() => m.mount(configText, view, categories, channel)));
+        .then(() => lang).then((text = '') => {
+          if (text.error) report('load', `could not load the language file ${text.error}; the banner shows English`);
+          return text.error ? m.mount(configText, view, categories, channel, 'en', '')
+            : m.mount(configText, view, categories, channel, language, text);
+        }));
     ui.catch((e) => {
       if (panicked || trapped(e)) return; // reported once
       let message = String(e?.message || e);

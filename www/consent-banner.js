@@ -25,8 +25,13 @@
   const SOURCES = ['banner', 'api', 'gpc', 'storage'];
   // Config defaults the loader needs; a native test checks them against Config::default().
   const DEFAULTS = /*defaults*/{"revision":1,"storageKey":"consent-banner","categories":[{"id":"essential","required":true},{"id":"functional"},{"id":"statistics"}]}/*end*/;
-  // The reopen button's accessible name in the built-in languages (src/texts.rs).
-  const REOPEN = /*reopen*/{"en":"Cookie preferences","de":"Cookie-Einstellungen","fr":"Préférences cookies","es":"Preferencias de cookies","ar":"تفضيلات ملفات تعريف الارتباط"}/*end*/;
+  // The reopen button's accessible name in English, the UI's built-in language (src/texts.rs).
+  const REOPEN = /*reopen*/{"en":"Cookie preferences"}/*end*/;
+  // The languages with a file in dist/lang/ (www/lang/; tests/languages.rs checks the list), and
+  // the tags people use for some of them. src/texts.rs choose_language matches the same way
+  // (tests/vectors/languages.json pins both).
+  const LANGUAGES = /*languages*/'ar bg ca cs da de el es et eu fa fi fr ga gl he hi hr hu id is it ja ko lt lv mt nb nl pl pt pt-BR ro ru sk sl sr sv th tr uk vi zh-Hans zh-Hant'/*end*/.split(' ');
+  const ALIASES = { zh: 'zh-Hans', 'zh-tw': 'zh-Hant', 'zh-hk': 'zh-Hant', 'zh-mo': 'zh-Hant', no: 'nb', nn: 'nb' };
 
   // The document's own methods and properties, not what an element named like them makes of
   // `document.x` (DOM clobbering): bound now, from the prototypes.
@@ -53,7 +58,7 @@
   const emit = (name, detail) => dispatch(new CustomEvent('consent:' + name, { detail }));
   const copy = (o) => JSON.parse(JSON.stringify(o));
   const resolved = Promise.resolve();
-  let failed, extra, readyDetail, gcm, state, reopen, configText, config = DEFAULTS;
+  let failed, extra, readyDetail, gcm, state, reopen, configText, language, langText, texts, config = DEFAULTS;
   // (The definitions below are in the order that compresses best; the start follows them.)
   // --- gating: <script type="text/plain" data-consent> and <template data-consent> ---
   const GATED = 'script[type="text/plain"][data-consent],template[data-consent]';
@@ -155,7 +160,7 @@
   // loader fails closed; and it must not start the UI if it arrives later.
   const later = (name, arg) => failed ? Promise.reject(Error('failed')) : (extra ||= new Promise((ok, no) =>
     import(extraFile).then(ok, no, setTimeout(no, +attr('timeout') || 15e3, Error('timed out')))).then(
-    (m) => m.default({ fail, attr, configOk, configText, api, change, all, listen,
+    (m) => m.default({ fail, report, attr, configOk, configText, api, change, all, listen, language, loadLanguage,
       categories: config.categories.map((c) => c.id + (c.required ? '*' : '')).join() }),
     (e) => {
       fail('load', `${extraFile}: ${e}`);
@@ -294,7 +299,6 @@
       Object.assign(reopen.dataset, { action: 'reopen', side: config.floatingButtonPosition || 'left' });
       // "light" or "dark" forces a scheme; "auto" is no colour-scheme value, so the CSS's stands.
       reopen.style.colorScheme = config.theme;
-      reopen.ariaLabel = reopen.title = reopenLabel();
       const svg = createNS('http://www.w3.org/2000/svg', 'svg');
       const path = createNS('http://www.w3.org/2000/svg', 'path');
       for (const [k, v] of [['viewBox', '0 0 24 24'], ['width', 22], ['height', 22]]) svg.setAttribute(k, v);
@@ -305,10 +309,19 @@
       reopen.onclick = () => later('showPreferences').catch(() => {});
       // Its keys are its own: the page's key handlers do not see Space or Enter on it.
       for (const type of ['keydown', 'keyup', 'keypress']) shadow.addEventListener(type, (e) => / |Enter/.test(e.key) && e.stopPropagation());
-      shadow.append(reopen);
-      root.append(host);
+      // Shown once it has its name (the language file is in the cache after the first visit).
+      loadLanguage().then((text) => {
+        let file;
+        try {
+          file = JSON.parse(text);
+        } catch {}
+        reopen.ariaLabel = reopen.title = texts[language]?.reopen || file?.reopen || texts.en?.reopen || REOPEN.en;
+        shadow.append(reopen);
+        root.append(host);
+        showReopen();
+      });
     }
-    if (reopen) {
+    if (reopen?.isConnected) {
       const on = state.decided && !failed;
       reopen.hidden = !on;
       try {
@@ -316,14 +329,26 @@
       } catch {}
     }
   };
-  // The language as the UI chooses it (src/texts.rs choose_language): the config's, else the
-  // page's, then the browser's, each exactly or by primary subtag; the text as resolve() finds it.
-  const reopenLabel = (texts = isObject(config.texts) ? config.texts : {}) => {
-    for (let tag of [config.language, root.getAttribute('lang'), ...navigator.languages, 'en']) {
-      for (tag of [tag = tag?.trim(), tag?.split('-')[0].toLowerCase()]) {
-        if (tag && (own(texts, tag) || own(REOPEN, tag))) return texts[tag]?.reopen || own(REOPEN, tag) && REOPEN[tag] || texts.en?.reopen || REOPEN.en;
+  // The language: the config's, else the page's <html lang>, then the browser's languages; each
+  // matched without regard to case against the site's own texts and the language files, then
+  // without its last subtag (de-AT is de, pt-BR-x is pt-BR), through the aliases; else English.
+  const chooseLanguage = () => {
+    const known = [...Object.keys(texts), ...LANGUAGES, 'en'];
+    for (let tag of [config.language, root.getAttribute('lang'), ...navigator.languages]) {
+      for (tag = tag?.trim().toLowerCase(); tag; tag = tag.replace(/-?[^-]*$/, '')) {
+        const want = own(ALIASES, tag) ? ALIASES[tag].toLowerCase() : tag;
+        const hit = known.find((k) => k.toLowerCase() == want);
+        if (hit) return hit;
       }
     }
+    return 'en';
+  };
+  // The chosen language's file, unless it is English or the site gives its own texts for it:
+  // fetched once, at the first need (a first visit: alongside the wasm; a return visit: for the
+  // reopen button's name). Resolves to its text, or to {error} (the UI then shows English).
+  const loadLanguage = () => {
+    const url = language != 'en' && !own(texts, language) && new URL(`lang/${language}.json`, extraFile);
+    return langText ||= url ? fetch(url).then((r) => r.ok ? r.text() : Promise.reject(r.status)).catch((e) => ({ error: `${url}: ${e}` })) : resolved;
   };
 
   // Every change (the UI through its private channel, another tab): the new state, the Consent
@@ -339,6 +364,8 @@
 
   // --- start ---
   const configOk = readConfig();
+  texts = isObject(config.texts) ? config.texts : {};
+  language = chooseLanguage();
   const record = configOk && readRecord();
   state = detailOf(record);
   // Global Privacy Control, while the visitor has not decided: the categories that share data
@@ -352,7 +379,7 @@
   // after it. A classic script's import() resolves against the script's own URL, as extraFile
   // does. Either one that fails resolves to undefined, so the host page never sees an unhandled
   // rejection; the extra then tries once more and reports that attempt's reason.)
-  if (!record) later('mount', w.WebAssembly && [fetch(new URL('consent-banner-ui_bg.wasm', extraFile)).catch(() => {}), import('./consent-banner-ui.js').catch(() => {})]).catch(() => {});
+  if (!record) later('mount', w.WebAssembly && [fetch(new URL('consent-banner-ui_bg.wasm', extraFile)).catch(() => {}), import('./consent-banner-ui.js').catch(() => {}), loadLanguage()]).catch(() => {});
   failed ||= !configOk;
   consentMode(1);
   cleanUp();
