@@ -41,23 +41,18 @@
 //! [`ui`] are the browser edge.
 #![deny(missing_docs)]
 
-pub mod config;
-pub mod consent;
-pub mod cookies;
-pub mod dom;
-pub mod events;
-pub mod gpc;
+pub mod core;
 mod json;
-pub mod map;
-pub mod receipt;
-pub mod record;
 #[cfg(any(test, feature = "serde"))]
 #[doc(hidden)]
 pub mod reference;
-pub mod richtext;
-pub mod storage;
-pub mod texts;
 pub mod ui;
+pub mod web;
+
+pub use crate::core::{
+    config, consent, cookies, events, gpc, map, receipt, record, richtext, texts,
+};
+pub use crate::web::{dom, storage};
 
 use std::rc::Rc;
 
@@ -65,6 +60,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::config::Config;
 use crate::consent::Action;
+use crate::record::Source;
 use crate::ui::{Command, Commands, ConsentBanner, ConsentBannerProps, InitialView};
 
 // The shipped wasm's allocator (scripts/build.sh builds with the `talc` feature): smaller than
@@ -101,12 +97,14 @@ impl Ui {
     /// Accepts every category (source `api`).
     #[wasm_bindgen(js_name = acceptAll)]
     pub fn accept_all(&self) {
-        self.commands.send(Command::Decide(Action::AcceptAll));
+        self.commands
+            .send(Command::Decide(Action::AcceptAll, Source::Api));
     }
     /// Declines every optional category (source `api`).
     #[wasm_bindgen(js_name = rejectAll)]
     pub fn reject_all(&self) {
-        self.commands.send(Command::Decide(Action::RejectAll));
+        self.commands
+            .send(Command::Decide(Action::RejectAll, Source::Api));
     }
     /// Sets categories from a JSON object `{"statistics": true}` (source `api`).
     ///
@@ -117,7 +115,8 @@ impl Ui {
         let choices = json::parse(choices_json, record::read_decisions).map_err(|e| {
             JsError::new(&("set: expected {\"category\": true|false}: ".to_string() + &e.message))
         })?;
-        self.commands.send(Command::Decide(Action::Set(choices)));
+        self.commands
+            .send(Command::Decide(Action::Set(choices), Source::Api));
         Ok(())
     }
     /// Forgets the stored decision and shows the first layer.
@@ -231,7 +230,10 @@ fn install_panic_hook() {
             if !REPORTED.swap(true, Ordering::Relaxed) {
                 let message = format!("internal error: {info}");
                 if !dom::tell("panic", &message) {
-                    dom::report_error("panic", message);
+                    dom::report_error(events::ErrorDetail {
+                        kind: events::ErrorKind::Panic,
+                        message,
+                    });
                 }
             }
         }));

@@ -2,9 +2,9 @@
 //! reference for the differential tests and the fuzz targets. Feature `serde` (and tests); never
 //! in the shipped wasm.
 
-use crate::config::{Config, ConfigError, MAX_CONFIG_BYTES};
-use crate::map::Map;
-use crate::record::{ConsentRecord, Stored, FORMAT_VERSION, MAX_RECORD_BYTES};
+use crate::core::config::{Config, ConfigError, MAX_CONFIG_BYTES};
+use crate::core::map::Map;
+use crate::core::record::{ConsentRecord, Stored, FORMAT_VERSION, MAX_RECORD_BYTES};
 
 /// [`Config::from_json`] with serde_json: the same size limit and validation; a data error is
 /// prefixed with its path as serde_path_to_error tracks it (with the key for a duplicate field, as
@@ -142,7 +142,7 @@ pub fn check_record(text: &str) -> Result<(), String> {
 ///
 /// A description of the difference.
 pub fn check_choices(text: &str) -> Result<(), String> {
-    let ours = crate::json::parse(text, crate::record::read_decisions).map_err(|e| e.message);
+    let ours = crate::json::parse(text, crate::core::record::read_decisions).map_err(|e| e.message);
     let reference = decisions_from_json(text);
     if ours.as_ref().map_err(|e| normalized(e)) == reference.as_ref().map_err(|e| normalized(e)) {
         Ok(())
@@ -220,9 +220,9 @@ fn documented_difference(ours: &str, reference: Option<&str>) -> bool {
 #[cfg(not(target_arch = "wasm32"))]
 mod tests {
     use super::*;
-    use crate::events::{ConsentDetail, ErrorDetail};
-    use crate::receipt::{Receipt, ReceiptAction};
-    use crate::record::Source;
+    use crate::core::events::{ConsentDetail, ErrorDetail};
+    use crate::core::receipt::{Receipt, ReceiptAction};
+    use crate::core::record::Source;
     use proptest::prelude::*;
 
     /// A JSON value as text, built from pieces so that whitespace can vary.
@@ -425,7 +425,7 @@ mod tests {
     }
 
     fn texts() -> BoxedStrategy<J> {
-        let mut entries: Vec<(&'static str, BoxedStrategy<J>)> = crate::texts::TEXTS_FIELDS
+        let mut entries: Vec<(&'static str, BoxedStrategy<J>)> = crate::core::texts::TEXTS_FIELDS
             .iter()
             .filter(|f| **f != "categories")
             .map(|f| (*f, optional(text())))
@@ -646,7 +646,7 @@ mod tests {
                 language: id.clone(), texts_sha256: id.clone(),
             };
             prop_assert_eq!(receipt.to_json(), serde_json::to_string(&receipt).unwrap());
-            let error = ErrorDetail { kind: "record", message: id };
+            let error = ErrorDetail { kind: crate::core::events::ErrorKind::Record, message: id };
             prop_assert_eq!(error.to_json(), serde_json::to_string(&error).unwrap());
         }
     }

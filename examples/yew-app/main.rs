@@ -28,7 +28,7 @@ fn App() -> Html {
     let config = use_memo((), |()| {
         Config::from_json(CONFIG).unwrap_or_else(|error| {
             // Fail closed: log the field-named message, fall back to the seed policy.
-            consent_banner::dom::report_error("config", error.to_string());
+            consent_banner::dom::report_error(error.into());
             Config::default()
         })
     });

@@ -14,9 +14,8 @@
 
 use std::fmt;
 
+use crate::core::map::Map;
 use crate::json::{self, Reader};
-use crate::map::Map;
-use crate::texts::{Texts, BUILT_IN_LANGUAGES};
 
 /// The whole configuration of one banner.
 #[derive(Debug, Clone, PartialEq)]
@@ -212,7 +211,7 @@ const CONSENT_TYPES: &[(&str, ConsentType)] = &[
 impl TryFrom<String> for ConsentType {
     type Error = String;
     fn try_from(value: String) -> Result<Self, String> {
-        one_of(&value, CONSENT_TYPES)
+        json::one_of(&value, CONSENT_TYPES)
     }
 }
 
@@ -399,22 +398,6 @@ fn allow_names<T>(names: &'static [(&'static str, T)]) -> impl FnMut(&mut schema
     }
 }
 
-/// The value named `value` in `names`, or a message naming the allowed values (the parser adds
-/// the field's path).
-pub(crate) fn one_of<T: Copy>(value: &str, names: &[(&str, T)]) -> Result<T, String> {
-    if let Some((_, v)) = names.iter().find(|(name, _)| *name == value) {
-        return Ok(*v);
-    }
-    let mut message = json::debug(value) + " is not one of ";
-    for (i, (name, _)) in names.iter().enumerate() {
-        if i > 0 {
-            message.push_str(", ");
-        }
-        json::push_debug(&mut message, name);
-    }
-    Err(message)
-}
-
 fn name_of<T: Copy + PartialEq>(value: T, names: &[(&'static str, T)]) -> &'static str {
     names
         .iter()
@@ -425,21 +408,21 @@ fn name_of<T: Copy + PartialEq>(value: T, names: &[(&'static str, T)]) -> &'stat
 impl TryFrom<String> for Layout {
     type Error = String;
     fn try_from(value: String) -> Result<Self, String> {
-        one_of(&value, LAYOUTS)
+        json::one_of(&value, LAYOUTS)
     }
 }
 
 impl TryFrom<String> for Theme {
     type Error = String;
     fn try_from(value: String) -> Result<Self, String> {
-        one_of(&value, THEMES)
+        json::one_of(&value, THEMES)
     }
 }
 
 impl TryFrom<String> for Side {
     type Error = String;
     fn try_from(value: String) -> Result<Self, String> {
-        one_of(&value, SIDES)
+        json::one_of(&value, SIDES)
     }
 }
 
@@ -498,6 +481,160 @@ fn default_categories() -> Vec<Category> {
             &[],
         ),
     ]
+}
+
+/// Languages whose UI texts are built in.
+pub const BUILT_IN_LANGUAGES: &[&str] = &["en", "de", "fr", "es", "ar"];
+
+/// UI texts of one language, as given in the config; every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    derive(serde::Serialize, serde::Deserialize)
+)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
+pub struct Texts {
+    /// Heading of the banner.
+    pub title: Option<String>,
+    /// The policy summary, in the safe text format of [`crate::richtext`].
+    pub summary: Option<String>,
+    /// Label of the button that accepts every category.
+    pub accept_all: Option<String>,
+    /// Label of the button that declines every optional category.
+    pub reject_all: Option<String>,
+    /// Label of the button that opens the preferences.
+    pub preferences: Option<String>,
+    /// Label of the button that saves the switches in the preferences.
+    pub save: Option<String>,
+    /// Accessible label of the close button of the preferences.
+    pub close: Option<String>,
+    /// Text of the link to the full policy.
+    pub policy_link: Option<String>,
+    /// Heading of the preferences dialog.
+    pub preferences_title: Option<String>,
+    /// Shown beside a required category.
+    pub always_on: Option<String>,
+    /// Accessible label of the floating button that reopens the preferences.
+    pub reopen: Option<String>,
+    /// Shown when the browser's Global Privacy Control signal was honoured.
+    pub gpc_notice: Option<String>,
+    /// Category labels and descriptions in this language, by category id.
+    #[cfg_attr(any(test, feature = "serde"), serde(default))]
+    pub categories: Map<CategoryText>,
+}
+
+/// A category's label and description in one language.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    derive(serde::Serialize, serde::Deserialize)
+)]
+#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
+pub struct CategoryText {
+    /// The category's name.
+    pub label: Option<String>,
+    /// What the category does.
+    pub description: Option<String>,
+}
+
+/// The JSON field names of [`Texts`], in order (`categories` last).
+pub const TEXTS_FIELDS: &[&str] = &[
+    "title",
+    "summary",
+    "acceptAll",
+    "rejectAll",
+    "preferences",
+    "save",
+    "close",
+    "policyLink",
+    "preferencesTitle",
+    "alwaysOn",
+    "reopen",
+    "gpcNotice",
+    "categories",
+];
+
+/// Reads the [`Texts`] of one language (see `crate::json`).
+fn read_texts(r: &mut Reader) -> Result<Texts, json::Error> {
+    let mut t = Texts::default();
+    r.object("struct Texts", TEXTS_FIELDS, 0, true, &mut |r, i| {
+        let field = match i {
+            0 => &mut t.title,
+            1 => &mut t.summary,
+            2 => &mut t.accept_all,
+            3 => &mut t.reject_all,
+            4 => &mut t.preferences,
+            5 => &mut t.save,
+            6 => &mut t.close,
+            7 => &mut t.policy_link,
+            8 => &mut t.preferences_title,
+            9 => &mut t.always_on,
+            10 => &mut t.reopen,
+            11 => &mut t.gpc_notice,
+            _ => {
+                let mut categories = Map::new();
+                r.map(&mut |r, id| {
+                    categories.insert(id, read_category_text(r)?);
+                    Ok(())
+                })?;
+                t.categories = categories;
+                return Ok(());
+            }
+        };
+        *field = r.optional_string()?;
+        Ok(())
+    })?;
+    Ok(t)
+}
+
+fn read_category_text(r: &mut Reader) -> Result<CategoryText, json::Error> {
+    let mut t = CategoryText::default();
+    r.object(
+        "struct CategoryText",
+        &["label", "description"],
+        0,
+        true,
+        &mut |r, i| {
+            let value = r.optional_string()?;
+            if i == 0 {
+                t.label = value;
+            } else {
+                t.description = value;
+            }
+            Ok(())
+        },
+    )?;
+    Ok(t)
+}
+
+impl Texts {
+    pub(crate) fn validate(&self, categories: &[Category]) -> Result<(), (String, String)> {
+        for id in self.categories.keys() {
+            if !categories.iter().any(|c| &c.id == id) {
+                return Err((
+                    "categories.".to_string() + id,
+                    "no category ".to_string() + &json::debug(id),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `true` when `name` matches a cookie or storage key `pattern` (exact, or a prefix when the pattern ends with `*`).
+pub fn matches_pattern(pattern: &str, name: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => name.starts_with(prefix),
+        None => name == pattern,
+    }
 }
 
 /// Why a configuration was rejected. The message names the field; its text is part of the API.
@@ -633,7 +770,7 @@ impl Config {
                             + " is not a storage key pattern (1 to 128 visible characters, no spaces; a trailing * matches a prefix)",
                     ));
                 }
-                if crate::cookies::matches(pattern, &self.storage_key) {
+                if matches_pattern(pattern, &self.storage_key) {
                     return Err(invalid(
                         field(),
                         json::debug(pattern)
@@ -821,7 +958,7 @@ fn read(r: &mut Reader) -> Result<Config, json::Error> {
             8 => {
                 let mut texts = Map::new();
                 r.map(&mut |r, language| {
-                    texts.insert(language, crate::texts::read(r)?);
+                    texts.insert(language, read_texts(r)?);
                     Ok(())
                 })?;
                 c.texts = texts;
@@ -1542,5 +1679,71 @@ mod tests {
         );
         assert!(properties["googleConsentMode"].is_object());
         assert!(properties["receiptEndpoint"].is_object());
+    }
+}
+
+/// The JSON reader's messages, as a site owner sees them in a config error (see `crate::json`).
+#[cfg(test)]
+mod read_errors {
+    use super::Config;
+
+    fn read_error(text: &str) -> String {
+        match Config::from_json(text) {
+            Ok(_) => panic!("accepted: {text}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn paths_are_tracked_while_reading() {
+        // The scanner of serde_json's error position that named paths before got these wrong
+        // (`categories[0].cookies[0]`, `statistics[1]`, `revu0069sion`).
+        assert_eq!(
+            read_error(r#"{"categories":[{"id":"a","cookies":[]}]}"#),
+            "config: categories[0]: missing field `label` at line 1 column 38"
+        );
+        assert!(read_error(
+            r#"{"googleConsentMode":{"map":{"statistics":["analytic_storage", "ad_storage"]}}}"#
+        )
+        .starts_with(
+            r#"config: googleConsentMode.map.statistics[0]: "analytic_storage" is not one of"#
+        ));
+        assert_eq!(
+            read_error(r#"{"rev\u0069sion": "2"}"#),
+            r#"config: revision: invalid type: string "2", expected u32 at line 1 column 21"#
+        );
+    }
+
+    #[test]
+    fn documented_differences_from_serde_json() {
+        // A struct is an object, not also an array of its fields.
+        assert_eq!(
+            read_error(r#"{"cookie":["x", null, "/", "Lax", true]}"#),
+            "config: cookie: invalid type: sequence, expected struct CookieMirror at line 1 column 10"
+        );
+        // A unit enum is a string, not also `{"Strict": null}`.
+        assert_eq!(
+            read_error(r#"{"cookie":{"sameSite":{"Strict":null}}}"#),
+            "config: cookie.sameSite: invalid type: map, expected one of `Lax`, `Strict`, `None` at line 1 column 22"
+        );
+        // A float is shown as written (serde_json: `1.5`, `1000.0`, `-0.0`).
+        for (float, column) in [("1.50", 17), ("1e3", 16), ("-0", 15)] {
+            assert_eq!(
+                read_error(&format!(r#"{{"revision": {float}}}"#)),
+                format!("config: revision: invalid type: floating point `{float}`, expected u32 at line 1 column {column}")
+            );
+        }
+    }
+
+    #[test]
+    fn positions_count_lines_and_bytes_as_serde_json_does() {
+        assert_eq!(
+            read_error("{\n  \"layout\": \"é\",\n  \"x\": 1}"),
+            "config: layout: \"é\" is not one of \"bottom\", \"top\", \"corner\", \"center\" at line 2 column 16"
+        );
+        assert_eq!(
+            read_error("{\"revision\": 2,"),
+            "config: EOF while parsing a value at line 1 column 15"
+        );
     }
 }

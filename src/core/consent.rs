@@ -1,9 +1,9 @@
 //! The decision model: from the current record and an act of the user (or the host page) to the
 //! next record. Pure: the clock and the new consent id are parameters.
 
-use crate::config::Config;
-use crate::map::{Map, Set};
-use crate::record::{ConsentRecord, Source, FORMAT_VERSION};
+use crate::core::config::Config;
+use crate::core::map::{Map, Set};
+use crate::core::record::{ConsentRecord, Source, FORMAT_VERSION};
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 

@@ -2,10 +2,10 @@
 //! the deletion of what the categories that are not accepted left behind (their cookies, and their
 //! Web Storage keys). Pure: the page's host, path, scheme, current cookies and keys are parameters.
 
-use crate::config::{Category, Config, CookieMirror, SameSite};
+use crate::core::config::{Category, Config, CookieMirror, SameSite};
+use crate::core::map::Set;
+use crate::core::record::ConsentRecord;
 use crate::json;
-use crate::map::Set;
-use crate::record::ConsentRecord;
 
 /// A cookie longer than this is not written (browsers drop cookies over 4096 bytes).
 pub const MAX_COOKIE_BYTES: usize = 4000;
@@ -93,19 +93,13 @@ fn encode(text: &str) -> String {
 
 /// The names in a `document.cookie` string.
 pub fn names(cookie_header: &str) -> Set {
-    crate::consent::ids(cookie_header.split(';').filter_map(|pair| {
+    crate::core::consent::ids(cookie_header.split(';').filter_map(|pair| {
         let name = pair.split('=').next()?.trim();
         (!name.is_empty()).then(|| name.to_string())
     }))
 }
 
-/// `true` when `name` matches `pattern` (exact, or a prefix when the pattern ends with `*`).
-pub fn matches(pattern: &str, name: &str) -> bool {
-    match pattern.strip_suffix('*') {
-        Some(prefix) => name.starts_with(prefix),
-        None => name == pattern,
-    }
-}
+pub use crate::core::config::matches_pattern as matches;
 
 /// True when `host` (`location.hostname`, which the browser has already parsed) is an IP address:
 /// an IPv6 one in brackets, or one whose last label (before a trailing dot) is a number, which
@@ -177,7 +171,7 @@ fn doomed(
 }
 
 /// The `document.cookie` assignments that delete the cookies present now (`present`) of every
-/// category that is not in `accepted` (see [`crate::consent::accepted`]): on the current host and
+/// category that is not in `accepted` (see [`crate::core::consent::accepted`]): on the current host and
 /// on each parent domain (down to two labels), at every path the page can see (`/`, each prefix of
 /// `path` with and without its trailing `/`, `path`) and the mirror's path.
 pub fn deletions(
@@ -213,8 +207,8 @@ pub fn storage_deletions<'a>(config: &Config, accepted: &Set, keys: &'a [String]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::consent::{accepted, decide, Action};
-    use crate::record::Source;
+    use crate::core::consent::{accepted, decide, Action};
+    use crate::core::record::Source;
 
     const NOW: u64 = 1_800_000_000_000;
 
@@ -346,7 +340,7 @@ mod tests {
             storage_deletions(&c, &declined(&c), &keys),
             ["ph_a_posthog", "__mpq_x", "c"]
         );
-        let stats = crate::consent::ids(["essential".to_string(), "statistics".to_string()]);
+        let stats = crate::core::consent::ids(["essential".to_string(), "statistics".to_string()]);
         assert_eq!(storage_deletions(&c, &stats, &keys), ["c"]);
         // A config built in Rust skips validation: the record's key is still never deleted.
         let mut unchecked = c.clone();

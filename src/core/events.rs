@@ -1,13 +1,11 @@
 //! The events dispatched on `window`, and the `detail` they carry. Pure: the wasm edge turns a
 //! [`ConsentDetail`] into a JavaScript object.
 
-use crate::config::Config;
+use crate::core::config::Config;
+use crate::core::map::Map;
+use crate::core::record::{ConsentRecord, Source};
 use crate::json;
-use crate::map::Map;
-use crate::record::{ConsentRecord, Source};
 
-/// The decision is known on page load (stored, or none).
-pub const READY: &str = "consent:ready";
 /// The user or the API changed the decision.
 pub const CHANGE: &str = "consent:change";
 /// The banner or the preferences opened.
@@ -51,7 +49,7 @@ impl ConsentDetail {
         changed: Vec<String>,
         persisted: bool,
     ) -> ConsentDetail {
-        let categories = crate::consent::decisions(config.categories.iter().map(|c| {
+        let categories = crate::core::consent::decisions(config.categories.iter().map(|c| {
             let on = c.required || record.is_some_and(|r| r.categories.get(&c.id) == Some(&true));
             (c.id.clone(), on)
         }));
@@ -102,12 +100,47 @@ impl ConsentDetail {
     }
 }
 
-/// The `detail` of `consent:error`.
+/// What went wrong, as `consent:error`'s `detail.kind` says it: one name per kind, shared by the UI
+/// and the loader (which reports `load` and `markup` itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(any(test, feature = "serde"), derive(serde::Serialize))]
+#[cfg_attr(any(test, feature = "serde"), serde(rename_all = "lowercase"))]
+pub enum ErrorKind {
+    /// The config is not valid (see [`crate::config::ConfigError`]).
+    Config,
+    /// The decision could not be stored (see [`StorageError`]).
+    Storage,
+    /// The stored record is corrupt or too large: ignored.
+    Record,
+    /// A file of the banner could not be loaded (the loader's).
+    Load,
+    /// An internal error: the banner stopped.
+    Panic,
+    /// A gated element was refused (the loader's: a missing nonce, Trusted Types).
+    Markup,
+}
+
+impl ErrorKind {
+    /// The name in `detail.kind` (`"storage"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Config => "config",
+            ErrorKind::Storage => "storage",
+            ErrorKind::Record => "record",
+            ErrorKind::Load => "load",
+            ErrorKind::Panic => "panic",
+            ErrorKind::Markup => "markup",
+        }
+    }
+}
+
+/// The `detail` of `consent:error`, and the one shape of every error the banner reports: the
+/// message is also logged to the console (`consent-banner: <message>`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(any(test, feature = "serde"), derive(serde::Serialize))]
 pub struct ErrorDetail {
-    /// A stable machine-readable kind: `config`, `storage`, `record`, `load`, `panic`.
-    pub kind: &'static str,
+    /// What went wrong, as a stable machine-readable kind.
+    pub kind: ErrorKind,
     /// The human-readable message, also logged to the console.
     pub message: String,
 }
@@ -116,7 +149,7 @@ impl ErrorDetail {
     /// The detail as JSON: `{"kind":"config","message":"..."}`.
     pub fn to_json(&self) -> String {
         let mut out = "{\"kind\":".to_string();
-        json::push_str(&mut out, self.kind);
+        json::push_str(&mut out, self.kind.name());
         out.push_str(",\"message\":");
         json::push_str(&mut out, &self.message);
         out.push('}');
@@ -124,10 +157,59 @@ impl ErrorDetail {
     }
 }
 
+/// Why a decision could not be stored: it then holds for the page only (`persisted: false`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageError {
+    /// localStorage is missing or throws on access.
+    Unavailable,
+    /// Writing failed (quota exceeded, or storage became unavailable).
+    Write(String),
+}
+
+impl StorageError {
+    /// The message, as `Display` shows it (built without `core::fmt`).
+    pub fn message(&self) -> String {
+        match self {
+            StorageError::Unavailable => {
+                "storage: localStorage is unavailable; the choice holds for this page only".into()
+            }
+            StorageError::Write(reason) => {
+                "storage: could not save the choice (".to_string()
+                    + reason
+                    + "); it holds for this page only"
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for StorageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl From<StorageError> for ErrorDetail {
+    fn from(error: StorageError) -> ErrorDetail {
+        ErrorDetail {
+            kind: ErrorKind::Storage,
+            message: error.message(),
+        }
+    }
+}
+
+impl From<crate::core::config::ConfigError> for ErrorDetail {
+    fn from(error: crate::core::config::ConfigError) -> ErrorDetail {
+        ErrorDetail {
+            kind: ErrorKind::Config,
+            message: error.message(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::consent::{decide, Action};
+    use crate::core::consent::{decide, Action};
 
     #[test]
     fn detail_carries_the_whole_state() {

@@ -5,9 +5,9 @@
 //! and the banner says that the signal was honoured. Nothing is stored: it is not the user's own
 //! choice, and any explicit choice (Accept all included) overrides it.
 
-use crate::config::Config;
-use crate::events::ConsentDetail;
-use crate::record::Source;
+use crate::core::config::Config;
+use crate::core::events::ConsentDetail;
+use crate::core::record::Source;
 
 /// The optional categories the signal declines: those marked `sharesData`, when the config
 /// honours the signal (`gpc`, on by default) and the browser sends it. Empty otherwise.

@@ -11,11 +11,11 @@
 //! the policy revision, the decision and a SHA-256 of the texts the user was shown
 //! ([`texts_sha256`]), so the site can later prove which wording a decision answered.
 
-use crate::config::Config;
+use crate::core::config::Config;
+use crate::core::map::{Map, Set};
+use crate::core::record::{ConsentRecord, Source};
+use crate::core::texts::ResolvedTexts;
 use crate::json;
-use crate::map::{Map, Set};
-use crate::record::{ConsentRecord, Source};
-use crate::texts::ResolvedTexts;
 
 /// The receipt format this build sends.
 pub const RECEIPT_VERSION: u32 = 1;
@@ -105,7 +105,7 @@ impl Receipt {
     }
 
     /// The receipt of a new `record`; `before` is the set of categories in effect before it
-    /// ([`crate::consent::accepted`]), which tells a withdrawal.
+    /// ([`crate::core::consent::accepted`]), which tells a withdrawal.
     pub fn decision(
         config: &Config,
         shown: &Shown,
@@ -128,7 +128,7 @@ impl Receipt {
         } else {
             ReceiptAction::Custom
         };
-        let categories = crate::consent::decisions(
+        let categories = crate::core::consent::decisions(
             config
                 .categories
                 .iter()
@@ -148,8 +148,9 @@ impl Receipt {
     /// The receipt of a reset: the decision `previous` is forgotten, every optional category is
     /// declined until the user decides again.
     pub fn reset(config: &Config, shown: &Shown, previous: &ConsentRecord, now: u64) -> Receipt {
-        let categories =
-            crate::consent::decisions(config.categories.iter().map(|c| (c.id.clone(), c.required)));
+        let categories = crate::core::consent::decisions(
+            config.categories.iter().map(|c| (c.id.clone(), c.required)),
+        );
         Receipt::new(
             shown,
             &previous.id,
@@ -162,9 +163,9 @@ impl Receipt {
     }
 
     /// The receipt of the Global Privacy Control signal declining `declined`
-    /// ([`crate::gpc::declined`]); `id` is fresh, since nothing is stored.
+    /// ([`crate::core::gpc::declined`]); `id` is fresh, since nothing is stored.
     pub fn gpc(config: &Config, shown: &Shown, declined: &[String], id: &str, now: u64) -> Receipt {
-        let categories = crate::consent::decisions(
+        let categories = crate::core::consent::decisions(
             config
                 .categories
                 .iter()
@@ -342,8 +343,8 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::consent::{accepted, decide, Action};
-    use crate::texts::resolve;
+    use crate::core::consent::{accepted, decide, Action};
+    use crate::core::texts::resolve;
 
     fn hex(bytes: [u8; 32]) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect()

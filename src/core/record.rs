@@ -14,9 +14,9 @@
 //! The loader (`www/consent-banner.js`) repeats [`ConsentRecord::is_valid_at`]; the shared vectors
 //! in `tests/vectors/records.json` prove that both agree.
 
-use crate::config::Config;
+use crate::core::config::Config;
+use crate::core::map::Map;
 use crate::json::{self, Reader};
-use crate::map::Map;
 
 /// The record format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -294,6 +294,12 @@ mod tests {
             Stored::Corrupt(_)
         ));
         assert_eq!(Stored::parse(None), Stored::Empty);
+        // A unit enum is a string only (serde_json also took `{"banner": null}`; the loader never).
+        let source_as_map = r#"{"v":1,"revision":2,"categories":{},"given":1,"updated":1,"expires":2,"id":"x","source":{"banner":null}}"#;
+        assert!(matches!(
+            Stored::parse(Some(source_as_map)),
+            Stored::Corrupt(_)
+        ));
     }
 
     #[test]

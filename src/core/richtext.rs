@@ -2,7 +2,7 @@
 //! items starting with `* ` or `- `, `**bold**`, and `[links](https://...)`. It is parsed into
 //! [`Block`]s rendered as text nodes: markup in the text stays text, never HTML.
 
-use crate::config::check_link;
+use crate::core::config::check_link;
 
 /// A block of the summary.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -23,7 +23,7 @@
 //! The writer produces what `serde_json::to_string` produces: compact, with serde_json's string
 //! escapes.
 
-use crate::map::Map;
+use crate::core::map::Map;
 
 /// An error as serde_json reports it, before its position is rendered.
 #[derive(Debug)]
@@ -347,10 +347,10 @@ impl<'a> Reader<'a> {
     }
 
     /// One of `names`, written as a string: serde's `try_from = "String"`, with the message of
-    /// `config::one_of`.
+    /// [`one_of`].
     pub fn name<T: Copy>(&mut self, names: &[(&str, T)]) -> Result<T, Error> {
         let name = self.string()?;
-        crate::config::one_of(&name, names).map_err(|message| self.data(message))
+        one_of(&name, names).map_err(|message| self.data(message))
     }
 
     /// A unit variant of a derived enum: one of `names`, written as a string.
@@ -997,6 +997,22 @@ fn format_bool(value: bool) -> String {
     .to_string()
 }
 
+/// The value named `value` in `names`, or a message naming the allowed values (the parser adds
+/// the field's path).
+pub(crate) fn one_of<T: Copy>(value: &str, names: &[(&str, T)]) -> Result<T, String> {
+    if let Some((_, v)) = names.iter().find(|(name, _)| *name == value) {
+        return Ok(*v);
+    }
+    let mut message = debug(value) + " is not one of ";
+    for (i, (name, _)) in names.iter().enumerate() {
+        if i > 0 {
+            message.push_str(", ");
+        }
+        push_debug(&mut message, name);
+    }
+    Err(message)
+}
+
 /// serde's list of allowed names: `` `a` ``, `` `a` or `b` ``, `` one of `a`, `b`, `c` ``.
 fn push_one_of<'n>(out: &mut String, names: impl ExactSizeIterator<Item = &'n str>) {
     let count = names.len();
@@ -1157,70 +1173,6 @@ pub(crate) fn push_optional_u64(out: &mut String, value: Option<u64>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::record::Stored;
-
-    fn config_error(text: &str) -> String {
-        match Config::from_json(text) {
-            Ok(_) => panic!("accepted: {text}"),
-            Err(e) => e.to_string(),
-        }
-    }
-
-    #[test]
-    fn paths_are_tracked_while_reading() {
-        // The scanner of serde_json's error position that named paths before got these wrong
-        // (`categories[0].cookies[0]`, `statistics[1]`, `revu0069sion`).
-        assert_eq!(
-            config_error(r#"{"categories":[{"id":"a","cookies":[]}]}"#),
-            "config: categories[0]: missing field `label` at line 1 column 38"
-        );
-        assert!(config_error(
-            r#"{"googleConsentMode":{"map":{"statistics":["analytic_storage", "ad_storage"]}}}"#
-        )
-        .starts_with(
-            r#"config: googleConsentMode.map.statistics[0]: "analytic_storage" is not one of"#
-        ));
-        assert_eq!(
-            config_error(r#"{"rev\u0069sion": "2"}"#),
-            r#"config: revision: invalid type: string "2", expected u32 at line 1 column 21"#
-        );
-    }
-
-    #[test]
-    fn documented_differences_from_serde_json() {
-        // A struct is an object, not also an array of its fields.
-        assert_eq!(
-            config_error(r#"{"cookie":["x", null, "/", "Lax", true]}"#),
-            "config: cookie: invalid type: sequence, expected struct CookieMirror at line 1 column 10"
-        );
-        // A unit enum is a string, not also `{"Strict": null}`.
-        assert_eq!(
-            config_error(r#"{"cookie":{"sameSite":{"Strict":null}}}"#),
-            "config: cookie.sameSite: invalid type: map, expected one of `Lax`, `Strict`, `None` at line 1 column 22"
-        );
-        let record = r#"{"v":1,"revision":2,"categories":{},"given":1,"updated":1,"expires":2,"id":"x","source":{"banner":null}}"#;
-        assert!(matches!(Stored::parse(Some(record)), Stored::Corrupt(_)));
-        // A float is shown as written (serde_json: `1.5`, `1000.0`, `-0.0`).
-        for (float, column) in [("1.50", 17), ("1e3", 16), ("-0", 15)] {
-            assert_eq!(
-                config_error(&format!(r#"{{"revision": {float}}}"#)),
-                format!("config: revision: invalid type: floating point `{float}`, expected u32 at line 1 column {column}")
-            );
-        }
-    }
-
-    #[test]
-    fn positions_count_lines_and_bytes_as_serde_json_does() {
-        assert_eq!(
-            config_error("{\n  \"layout\": \"é\",\n  \"x\": 1}"),
-            "config: layout: \"é\" is not one of \"bottom\", \"top\", \"corner\", \"center\" at line 2 column 16"
-        );
-        assert_eq!(
-            config_error("{\"revision\": 2,"),
-            "config: EOF while parsing a value at line 1 column 15"
-        );
-    }
 
     #[test]
     fn strings_are_written_as_serde_json_writes_them() {

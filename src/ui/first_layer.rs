@@ -2,8 +2,8 @@ use yew::prelude::*;
 
 use super::focus;
 use super::summary::summary;
-use crate::config::Layout;
-use crate::texts::ResolvedTexts;
+use crate::core::config::Layout;
+use crate::core::texts::ResolvedTexts;
 
 /// Props of [`FirstLayer`].
 #[derive(Properties)]

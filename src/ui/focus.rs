@@ -21,7 +21,7 @@ pub(crate) fn open_modal(dialog: &NodeRef, focus: &str) {
     if !modal {
         let _ = element.set_attribute("open", "");
     }
-    crate::dom::focus_first(&element, focus);
+    crate::web::dom::focus_first(&element, focus);
 }
 
 /// Shows `element` (a `popover="manual"`) in the top layer, above anything the page can stack,

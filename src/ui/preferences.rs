@@ -3,8 +3,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::focus;
-use crate::map::Map;
-use crate::texts::ResolvedTexts;
+use crate::core::map::Map;
+use crate::core::texts::ResolvedTexts;
 
 /// One category as shown in the preferences.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +65,7 @@ impl PartialEq for PreferencesProps {
 #[component]
 pub fn Preferences(props: &PreferencesProps) -> Html {
     let draft = use_state(|| {
-        crate::consent::decisions(
+        crate::core::consent::decisions(
             props
                 .rows
                 .iter()

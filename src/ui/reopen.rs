@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::config::Side;
+use crate::core::config::Side;
 
 /// Props of [`ReopenButton`].
 #[derive(Properties, PartialEq)]

@@ -1,11 +1,11 @@
 use yew::prelude::*;
 
-use crate::richtext::{parse, Block, Inline};
+use crate::core::richtext::{parse, Block, Inline};
 
 /// Props of [`Summary`].
 #[derive(Properties, PartialEq)]
 pub struct SummaryProps {
-    /// The summary in the safe text format of [`crate::richtext`].
+    /// The summary in the safe text format of [`crate::core::richtext`].
     pub text: AttrValue,
 }
 

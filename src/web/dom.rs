@@ -1,12 +1,13 @@
 //! The page edge: clock, ids, events on `window`, console, and the shadow-rooted host element.
-//! The only module outside `ui` that touches web-sys.
+//! With [`crate::web::storage`], the only modules outside `ui` that touch web-sys.
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CustomEvent, CustomEventInit, Element, ShadowRootInit, ShadowRootMode};
 
 use std::cell::RefCell;
 
-use crate::events::{ErrorDetail, CHANGE, ERROR};
+use crate::core::banner::Location;
+use crate::core::events::{ErrorDetail, ERROR};
 
 /// The tag name of the element that holds the banner's shadow root.
 pub const HOST_TAG: &str = "consent-banner";
@@ -82,12 +83,9 @@ pub fn tell(name: &str, text: &str) -> bool {
     })
 }
 
-/// Dispatches `name` on `window` with `detail` parsed from JSON. A `consent:change` goes to the
-/// loader's channel first (the public event is an output only: the loader never listens to it).
+/// Dispatches `name` on `window` with `detail` parsed from JSON. (A `consent:change` is told to
+/// the loader's channel first: [`crate::core::banner`] does both, in that order.)
 pub fn dispatch(name: &str, detail_json: &str) {
-    if name == CHANGE {
-        tell("change", detail_json);
-    }
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -99,12 +97,12 @@ pub fn dispatch(name: &str, detail_json: &str) {
     }
 }
 
-/// Logs `message` once on the console and dispatches `consent:error`.
-pub fn report_error(kind: &'static str, message: String) {
+/// Logs the error's message once on the console and dispatches `consent:error`.
+pub fn report_error(error: ErrorDetail) {
     web_sys::console::error_1(&JsValue::from_str(
-        &("consent-banner: ".to_string() + &message),
+        &("consent-banner: ".to_string() + &error.message),
     ));
-    dispatch(ERROR, &ErrorDetail { kind, message }.to_json());
+    dispatch(ERROR, &error.to_json());
 }
 
 /// The page's `<html lang>`, when set.
@@ -292,15 +290,19 @@ pub fn set_cookie(cookie: &str) {
 }
 
 /// The page's host name, path, and whether it is served over https.
-pub fn location() -> (String, String, bool) {
+pub fn location() -> Location {
     let Some(location) = web_sys::window().map(|w| w.location()) else {
-        return (String::new(), "/".into(), false);
+        return Location {
+            host: String::new(),
+            path: "/".into(),
+            https: false,
+        };
     };
-    (
-        location.hostname().unwrap_or_default(),
-        location.pathname().unwrap_or_else(|_| "/".into()),
-        location.protocol().is_ok_and(|p| p == "https:"),
-    )
+    Location {
+        host: location.hostname().unwrap_or_default(),
+        path: location.pathname().unwrap_or_else(|_| "/".into()),
+        https: location.protocol().is_ok_and(|p| p == "https:"),
+    }
 }
 
 /// Reloads the page.

@@ -6,38 +6,7 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::record::{ConsentRecord, Stored};
-
-/// Why a record could not be stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StorageError {
-    /// localStorage is missing or throws on access.
-    Unavailable,
-    /// Writing failed (quota exceeded, or storage became unavailable).
-    Write(String),
-}
-
-impl StorageError {
-    /// The message, as `Display` shows it (built without `core::fmt`).
-    pub fn message(&self) -> String {
-        match self {
-            StorageError::Unavailable => {
-                "storage: localStorage is unavailable; the choice holds for this page only".into()
-            }
-            StorageError::Write(reason) => {
-                "storage: could not save the choice (".to_string()
-                    + reason
-                    + "); it holds for this page only"
-            }
-        }
-    }
-}
-
-impl std::fmt::Display for StorageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message())
-    }
-}
+pub use crate::core::events::StorageError;
 
 /// The consent record under one localStorage key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,26 +29,25 @@ impl RecordStore {
         self.available
     }
 
-    /// What is stored under the key; [`Stored::Empty`] when storage is unavailable.
-    pub fn read(&self) -> Stored {
-        let text = local_storage()
+    /// The text stored under the key; `None` when there is none or storage is unavailable.
+    pub fn read(&self) -> Option<String> {
+        local_storage()
             .filter(|_| self.available)
-            .and_then(|storage| storage.get_item(&self.key).ok().flatten());
-        Stored::parse(text.as_deref())
+            .and_then(|storage| storage.get_item(&self.key).ok().flatten())
     }
 
-    /// Writes the record.
+    /// Writes the record's text.
     ///
     /// # Errors
     ///
     /// [`StorageError::Unavailable`] when the probe failed, [`StorageError::Write`] when the
     /// browser refused the write (quota).
-    pub fn write(&self, record: &ConsentRecord) -> Result<(), StorageError> {
+    pub fn write(&self, text: &str) -> Result<(), StorageError> {
         let storage = local_storage()
             .filter(|_| self.available)
             .ok_or(StorageError::Unavailable)?;
         storage
-            .set_item(&self.key, &record.to_json())
+            .set_item(&self.key, text)
             .map_err(|e| StorageError::Write(describe(&e)))
     }
 
