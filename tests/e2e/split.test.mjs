@@ -198,11 +198,13 @@ test('the loader tag\'s data-* attributes: config id, revision, storage key, pol
   const stored = await page.evaluate(() => [localStorage.getItem('consent-banner'), JSON.parse(localStorage.getItem('site-consent-v3'))]);
   assert.equal(stored[0], null);
   assert.equal(stored[1].revision, 3);
-  // The return visit reads the same key and revision, with the loader alone.
+  // The return visit reads the same key and revision with the loader alone, and fetches the German
+  // file for the reopen button's name (immutable: from the HTTP cache on a real site).
   requests.length = 0;
   await page.reload();
   await until(page, () => (window.log || []).includes('stats'));
-  assert.deepEqual(dist(requests), ['/dist/consent-banner.js']);
+  await page.locator('consent-banner [data-action="reopen"]').waitFor();
+  assert.deepEqual(dist(requests), ['/dist/consent-banner.js', '/dist/lang/de.json']);
   assert.equal(await page.evaluate(() => window.ConsentBanner.get().decided), true);
   await context.close();
 });
