@@ -116,7 +116,10 @@ mod tests {
             "id1",
             Source::Banner,
         );
-        assert_eq!(accepted(&config, Some(&yes), NOW).len(), 3);
+        assert_eq!(
+            accepted(&config, Some(&yes), NOW),
+            ids(["essential", "functional", "statistics"].map(String::from))
+        );
         let no = decide(
             &config,
             Some(&yes),

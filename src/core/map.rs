@@ -56,16 +56,6 @@ impl<V> Map<V> {
         }
     }
 
-    /// Removes `key`; its value, if any.
-    pub fn remove(&mut self, key: &str) -> Option<V> {
-        self.find(key).ok().map(|i| self.entries.remove(i).1)
-    }
-
-    /// The number of entries.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
     /// Whether there are no entries.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
@@ -77,13 +67,8 @@ impl<V> Map<V> {
     }
 
     /// The keys, in order.
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &String> {
         self.entries.iter().map(|(k, _)| k)
-    }
-
-    /// The values, in key order.
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
-        self.entries.iter().map(|(_, v)| v)
     }
 }
 
@@ -98,12 +83,6 @@ impl<'a, V> Iterator for Iter<'a, V> {
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.0.size_hint()
-    }
-}
-
-impl<V> DoubleEndedIterator for Iter<'_, V> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        self.0.next_back().map(|(k, v)| (k, v))
     }
 }
 
@@ -195,21 +174,6 @@ impl Set {
     /// Whether `item` is in the set.
     pub fn contains(&self, item: &str) -> bool {
         self.find(item).is_ok()
-    }
-
-    /// Removes `item`; `false` when it was not there.
-    pub fn remove(&mut self, item: &str) -> bool {
-        self.find(item).map(|i| self.items.remove(i)).is_ok()
-    }
-
-    /// The number of items.
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    /// Whether the set is empty.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
     }
 
     /// The items, in order.
@@ -306,7 +270,7 @@ mod tests {
         /// The same operations give the same contents as a BTreeMap / BTreeSet.
         #[test]
         fn behaves_as_the_b_tree_collections(
-            ops in prop::collection::vec((0u8..4, "[a-d]{0,2}", any::<bool>()), 0..40),
+            ops in prop::collection::vec((0u8..3, "[a-d]{0,2}", any::<bool>()), 0..40),
         ) {
             let (mut map, mut tree) = (Map::new(), BTreeMap::new());
             let (mut set, mut tree_set) = (Set::new(), BTreeSet::new());
@@ -316,10 +280,6 @@ mod tests {
                         prop_assert_eq!(map.insert(key.clone(), value), tree.insert(key.clone(), value));
                         prop_assert_eq!(set.insert(key.clone()), tree_set.insert(key));
                     }
-                    2 => {
-                        prop_assert_eq!(map.remove(&key), tree.remove(&key));
-                        prop_assert_eq!(set.remove(&key), tree_set.remove(&key));
-                    }
                     _ => {
                         prop_assert_eq!(map.get(&key), tree.get(&key));
                         prop_assert_eq!(map.contains_key(&key), tree.contains_key(&key));
@@ -328,7 +288,7 @@ mod tests {
                 }
                 prop_assert!(map.iter().eq(tree.iter()));
                 prop_assert!(set.iter().eq(tree_set.iter()));
-                prop_assert_eq!(map.len(), tree.len());
+                prop_assert_eq!(map.keys().len(), tree.len());
                 prop_assert_eq!(format!("{map:?} {set:?}"), format!("{tree:?} {tree_set:?}"));
             }
         }

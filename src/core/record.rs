@@ -312,7 +312,7 @@ mod tests {
         bumped.revision = 2;
         assert!(!r.is_valid_at(2_500, &bumped), "revision bump asks again");
         let mut partial = r.clone();
-        partial.categories.remove("functional");
+        partial.categories = [("statistics".to_string(), true)].into();
         assert!(
             !partial.is_valid_at(2_500, &config),
             "a missing category asks again"

@@ -330,7 +330,7 @@ fn accept_stores_then_tells_the_loader_then_the_page_then_sends_the_receipt_then
     );
     let stored = page.record().unwrap_or_else(|| panic!("nothing stored"));
     assert_eq!(banner.record.as_ref(), Some(&stored));
-    assert!(stored.categories.values().all(|on| *on));
+    assert!(stored.categories.iter().all(|(_, on)| *on));
     assert_eq!(
         (stored.id.as_str(), stored.source),
         ("id-1", Source::Banner)
