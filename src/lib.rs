@@ -43,9 +43,6 @@
 
 pub mod core;
 mod json;
-#[cfg(any(test, feature = "serde"))]
-#[doc(hidden)]
-pub mod reference;
 pub mod ui;
 pub mod web;
 
@@ -112,8 +109,8 @@ impl Ui {
     ///
     /// When the JSON is not an object of booleans.
     pub fn set(&self, choices_json: &str) -> Result<(), JsError> {
-        let choices = json::parse(choices_json, record::read_decisions).map_err(|e| {
-            JsError::new(&("set: expected {\"category\": true|false}: ".to_string() + &e.message))
+        let choices = record::read_choices(choices_json).map_err(|message| {
+            JsError::new(&("set: expected {\"category\": true|false}: ".to_string() + &message))
         })?;
         self.commands
             .send(Command::Decide(Action::Set(choices), Source::Api));

@@ -105,7 +105,7 @@ async fn accept_stores_a_record_that_agrees_with_the_event() {
         panic!("not a record: {text}")
     };
     assert!(record.is_valid_at(consent_banner::dom::now_ms(), &config));
-    assert!(record.categories.values().all(|on| *on));
+    assert!(record.categories.iter().all(|(_, on)| *on));
 
     let event = changes
         .borrow()

@@ -19,13 +19,10 @@ use crate::json::{self, Reader};
 
 /// The whole configuration of one banner.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(
-    any(test, feature = "serde"),
-    derive(serde::Serialize, serde::Deserialize)
-)]
-#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
-#[cfg_attr(
-    any(test, feature = "serde"),
+    feature = "serde",
     serde(rename_all = "camelCase", deny_unknown_fields, default)
 )]
 pub struct Config {
@@ -82,13 +79,10 @@ pub struct Config {
 
 /// One consent category.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(
-    any(test, feature = "serde"),
-    derive(serde::Serialize, serde::Deserialize)
-)]
-#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
-#[cfg_attr(
-    any(test, feature = "serde"),
+    feature = "serde",
     serde(rename_all = "camelCase", deny_unknown_fields)
 )]
 pub struct Category {
@@ -98,23 +92,23 @@ pub struct Category {
     /// Name shown to the user.
     pub label: String,
     /// What the category does, shown in the preferences.
-    #[cfg_attr(any(test, feature = "serde"), serde(default))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub description: String,
     /// Always on and not operable by the user (strictly necessary). Default `false`.
-    #[cfg_attr(any(test, feature = "serde"), serde(default))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub required: bool,
     /// Cookie names set by this category, deleted when it is declined. A trailing `*` matches a
     /// prefix (`_ga*`). Default: none.
-    #[cfg_attr(any(test, feature = "serde"), serde(default))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub cookies: Vec<String>,
     /// The category sells or shares personal data with third parties: declined while the browser
     /// sends Global Privacy Control and the user has not decided. Default `false`.
-    #[cfg_attr(any(test, feature = "serde"), serde(default))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub shares_data: bool,
     /// Web Storage keys set by this category, deleted from `localStorage` and `sessionStorage`
     /// while it is not accepted. A trailing `*` matches a prefix (`ph_*`). Never the banner's own
     /// `storageKey`. Default: none.
-    #[cfg_attr(any(test, feature = "serde"), serde(default))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub storage: Vec<String>,
 }
 
@@ -125,13 +119,10 @@ pub struct Category {
 ///  "ad_personalization"]}, "waitForUpdate": 500, "region": ["DE", "US-CA"]}
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(
-    any(test, feature = "serde"),
-    derive(serde::Serialize, serde::Deserialize)
-)]
-#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
-#[cfg_attr(
-    any(test, feature = "serde"),
+    feature = "serde",
     serde(rename_all = "camelCase", deny_unknown_fields, default)
 )]
 pub struct GoogleConsentMode {
@@ -165,17 +156,14 @@ impl Default for GoogleConsentMode {
 
 /// A Google Consent Mode v2 consent type, named as Google names it (`"analytics_storage"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
-    any(test, feature = "serde"),
-    derive(serde::Serialize, serde::Deserialize)
-)]
-#[cfg_attr(
-    any(test, feature = "schema"),
+    feature = "schema",
     derive(schemars::JsonSchema),
     schemars(transform = allow_names(CONSENT_TYPES))
 )]
 #[cfg_attr(
-    any(test, feature = "serde"),
+    feature = "serde",
     serde(rename_all = "snake_case", try_from = "String")
 )]
 pub enum ConsentType {
@@ -224,13 +212,10 @@ impl ConsentType {
 
 /// The optional cookie copy of the decision, for server-side use.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(
-    any(test, feature = "serde"),
-    derive(serde::Serialize, serde::Deserialize)
-)]
-#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
-#[cfg_attr(
-    any(test, feature = "serde"),
+    feature = "serde",
     serde(rename_all = "camelCase", deny_unknown_fields, default)
 )]
 pub struct CookieMirror {
@@ -260,11 +245,8 @@ impl Default for CookieMirror {
 
 /// The `SameSite` attribute of the cookie mirror.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[cfg_attr(
-    any(test, feature = "serde"),
-    derive(serde::Serialize, serde::Deserialize)
-)]
-#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum SameSite {
     /// Sent on top-level navigations from other sites.
     #[default]
@@ -303,17 +285,14 @@ impl Default for Config {
 
 /// Where the first layer sits on the screen (`layout`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
-    any(test, feature = "serde"),
-    derive(serde::Serialize, serde::Deserialize)
-)]
-#[cfg_attr(
-    any(test, feature = "schema"),
+    feature = "schema",
     derive(schemars::JsonSchema),
     schemars(transform = allow_names(LAYOUTS))
 )]
 #[cfg_attr(
-    any(test, feature = "serde"),
+    feature = "serde",
     serde(rename_all = "lowercase", try_from = "String")
 )]
 pub enum Layout {
@@ -330,17 +309,14 @@ pub enum Layout {
 
 /// The colour scheme of the banner (`theme`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
-    any(test, feature = "serde"),
-    derive(serde::Serialize, serde::Deserialize)
-)]
-#[cfg_attr(
-    any(test, feature = "schema"),
+    feature = "schema",
     derive(schemars::JsonSchema),
     schemars(transform = allow_names(THEMES))
 )]
 #[cfg_attr(
-    any(test, feature = "serde"),
+    feature = "serde",
     serde(rename_all = "lowercase", try_from = "String")
 )]
 pub enum Theme {
@@ -355,17 +331,14 @@ pub enum Theme {
 
 /// A side of the window (`floatingButtonPosition`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
-    any(test, feature = "serde"),
-    derive(serde::Serialize, serde::Deserialize)
-)]
-#[cfg_attr(
-    any(test, feature = "schema"),
+    feature = "schema",
     derive(schemars::JsonSchema),
     schemars(transform = allow_names(SIDES))
 )]
 #[cfg_attr(
-    any(test, feature = "serde"),
+    feature = "serde",
     serde(rename_all = "lowercase", try_from = "String")
 )]
 pub enum Side {
@@ -390,7 +363,7 @@ const THEMES: &[(&str, Theme)] = &[
 const SIDES: &[(&str, Side)] = &[("left", Side::Left), ("right", Side::Right)];
 
 /// Lists the allowed names of an enum read through `TryFrom<String>` in its JSON Schema.
-#[cfg(any(test, feature = "schema"))]
+#[cfg(feature = "schema")]
 fn allow_names<T>(names: &'static [(&'static str, T)]) -> impl FnMut(&mut schemars::Schema) {
     move |schema| {
         let names: Vec<&str> = names.iter().map(|(name, _)| *name).collect();
@@ -488,13 +461,10 @@ pub const BUILT_IN_LANGUAGES: &[&str] = &["en", "de", "fr", "es", "ar"];
 
 /// UI texts of one language, as given in the config; every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(
-    any(test, feature = "serde"),
-    derive(serde::Serialize, serde::Deserialize)
-)]
-#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
-#[cfg_attr(
-    any(test, feature = "serde"),
+    feature = "serde",
     serde(rename_all = "camelCase", deny_unknown_fields)
 )]
 pub struct Texts {
@@ -523,19 +493,16 @@ pub struct Texts {
     /// Shown when the browser's Global Privacy Control signal was honoured.
     pub gpc_notice: Option<String>,
     /// Category labels and descriptions in this language, by category id.
-    #[cfg_attr(any(test, feature = "serde"), serde(default))]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub categories: Map<CategoryText>,
 }
 
 /// A category's label and description in one language.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(
-    any(test, feature = "serde"),
-    derive(serde::Serialize, serde::Deserialize)
-)]
-#[cfg_attr(any(test, feature = "schema"), derive(schemars::JsonSchema))]
-#[cfg_attr(
-    any(test, feature = "serde"),
+    feature = "serde",
     serde(rename_all = "camelCase", deny_unknown_fields)
 )]
 pub struct CategoryText {
@@ -693,7 +660,7 @@ pub const MAX_CONFIG_BYTES: usize = 256 * 1024;
 
 /// The JSON Schema of the config, generated from these types (shipped as
 /// `consent-banner.schema.json`, so editors can check a config). Feature `schema`.
-#[cfg(any(test, feature = "schema"))]
+#[cfg(feature = "schema")]
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(Config);
     serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"

@@ -17,7 +17,7 @@ pub const ERROR: &str = "consent:error";
 
 /// The whole consent state, as carried by `consent:ready` and `consent:change`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(any(test, feature = "serde"), derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ConsentDetail {
     /// `true` when a valid decision exists.
     pub decided: bool,
@@ -103,8 +103,8 @@ impl ConsentDetail {
 /// What went wrong, as `consent:error`'s `detail.kind` says it: one name per kind, shared by the UI
 /// and the loader (which reports `load` and `markup` itself).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(any(test, feature = "serde"), derive(serde::Serialize))]
-#[cfg_attr(any(test, feature = "serde"), serde(rename_all = "lowercase"))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum ErrorKind {
     /// The config is not valid (see [`crate::config::ConfigError`]).
     Config,
@@ -137,7 +137,7 @@ impl ErrorKind {
 /// The `detail` of `consent:error`, and the one shape of every error the banner reports: the
 /// message is also logged to the console (`consent-banner: <message>`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(any(test, feature = "serde"), derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ErrorDetail {
     /// What went wrong, as a stable machine-readable kind.
     pub kind: ErrorKind,

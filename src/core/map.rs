@@ -226,7 +226,7 @@ impl fmt::Debug for Set {
 }
 
 /// A JSON object, as a `BTreeMap` is.
-#[cfg(any(test, feature = "serde"))]
+#[cfg(feature = "serde")]
 impl<V: serde::Serialize> serde::Serialize for Map<V> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.iter())
@@ -234,7 +234,7 @@ impl<V: serde::Serialize> serde::Serialize for Map<V> {
 }
 
 /// From a JSON object, as a `BTreeMap` is (a repeated key keeps its last value).
-#[cfg(any(test, feature = "serde"))]
+#[cfg(feature = "serde")]
 impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for Map<V> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let map = std::collections::BTreeMap::<String, V>::deserialize(deserializer)?;
@@ -243,7 +243,7 @@ impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for Map<V> {
 }
 
 /// The schema of a `BTreeMap<String, V>`.
-#[cfg(any(test, feature = "schema"))]
+#[cfg(feature = "schema")]
 impl<V: schemars::JsonSchema> schemars::JsonSchema for Map<V> {
     fn inline_schema() -> bool {
         <std::collections::BTreeMap<String, V>>::inline_schema()

@@ -22,8 +22,8 @@ pub const RECEIPT_VERSION: u32 = 1;
 
 /// What kind of decision a receipt records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(any(test, feature = "serde"), derive(serde::Serialize))]
-#[cfg_attr(any(test, feature = "serde"), serde(rename_all = "lowercase"))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum ReceiptAction {
     /// Every category accepted.
     Accept,
@@ -39,8 +39,8 @@ pub enum ReceiptAction {
 
 /// One consent receipt, sent as JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(any(test, feature = "serde"), derive(serde::Serialize))]
-#[cfg_attr(any(test, feature = "serde"), serde(rename_all = "camelCase"))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct Receipt {
     /// Receipt format, [`RECEIPT_VERSION`].
     pub v: u32,

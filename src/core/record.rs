@@ -33,11 +33,8 @@ const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// Where the last change of a decision came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(
-    any(test, feature = "serde"),
-    derive(serde::Serialize, serde::Deserialize)
-)]
-#[cfg_attr(any(test, feature = "serde"), serde(rename_all = "lowercase"))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Source {
     /// The user, through the banner or the preferences.
     Banner,
@@ -68,11 +65,8 @@ impl Source {
 
 /// One stored decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(
-    any(test, feature = "serde"),
-    derive(serde::Serialize, serde::Deserialize)
-)]
-#[cfg_attr(any(test, feature = "serde"), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ConsentRecord {
     /// Format version, [`FORMAT_VERSION`].
     pub v: u32,
@@ -237,6 +231,16 @@ fn read(r: &mut Reader) -> Result<ConsentRecord, json::Error> {
         Ok(())
     })?;
     Ok(record)
+}
+
+/// Reads the API's choices, `{"category": true|false, ...}` (`ConsentBanner.set`; a repeated id
+/// keeps its last value).
+///
+/// # Errors
+///
+/// serde_json's message for the text, with its position.
+pub fn read_choices(text: &str) -> Result<Map<bool>, String> {
+    json::parse(text, read_decisions).map_err(|e| e.message)
 }
 
 /// Reads `{"category": true|false, ...}` (a repeated id keeps its last value).
