@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the project needs and is missing; safe to run twice.
 #   scripts/setup.sh demo   the wasm32 target, rust-src, wasm-bindgen-cli (version from Cargo.lock), npm packages
-#   scripts/setup.sh test   the same, plus rustfmt, clippy, Debian's chromium and chromium-driver
+#   scripts/setup.sh test   the same, plus rustfmt, clippy, Debian's chromium and chromium-driver,
+#                           and Debian's postgresql (consent-log's tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-demo}
@@ -11,6 +12,8 @@ if [ "$mode" = test ]; then
   missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  # consent-log's integration tests run against a real PostgreSQL (scripts/consent-log-postgres.sh).
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]} (apt)"
     sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo

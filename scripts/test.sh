@@ -48,8 +48,13 @@ stage native       cargo test
 stage build        bash scripts/build.sh
 stage budget       node bench/check-budget.mjs
 stage browser      wasm_test
+# consent-log/ (its own crate): lint, tests on SQLite, the same tests on a throw-away PostgreSQL.
+stage log-lint     bash -c 'cd consent-log && cargo fmt --check && cargo clippy --release --all-targets -- -D warnings'
+stage log-sqlite   cargo test --release --manifest-path consent-log/Cargo.toml -- --skip postgres_
+stage log-postgres bash scripts/consent-log-postgres.sh cargo test --release --manifest-path consent-log/Cargo.toml --test log postgres_
 stage e2e          node --test --test-concurrency=1 tests/e2e/
 stage fuzz         bash scripts/fuzz.sh 20
+stage log-fuzz     bash scripts/consent-log-fuzz.sh 20
 
 echo
 printf '%s\n' "${report[@]}"

@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -310,7 +310,7 @@ fn client_ip(app: &App, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
     app.config
         .client_ip_header
         .as_deref()
-        .and_then(|name| headers.get_all(name).iter().last())
+        .and_then(|name| headers.get_all(name).iter().next_back())
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.rsplit(',').next())
         .and_then(|v| v.trim().parse().ok())
@@ -492,12 +492,12 @@ async fn health(State(app): State<Arc<App>>) -> Response {
         .into_response()
 }
 
-fn authorized(app: &App, headers: &HeaderMap) -> Result<(), Response> {
+fn authorized(app: &App, headers: &HeaderMap) -> Result<(), Box<Response>> {
     let Some(token) = app.config.admin_token.as_deref() else {
-        return Err(problem(
+        return Err(Box::new(problem(
             StatusCode::NOT_FOUND,
             "the API is off (no admin_token)".into(),
-        ));
+        )));
     };
     let given = headers
         .get(header::AUTHORIZATION)
@@ -517,7 +517,7 @@ fn authorized(app: &App, headers: &HeaderMap) -> Result<(), Response> {
         let mut r = problem(StatusCode::UNAUTHORIZED, "bearer token required".into());
         r.headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        Err(r)
+        Err(Box::new(r))
     }
 }
 
@@ -546,7 +546,7 @@ pub async fn consent_report(store: &Store, id: &str) -> Result<serde_json::Value
 
 async fn show(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     if let Err(r) = authorized(&app, &headers) {
-        return r;
+        return *r;
     }
     match consent_report(&app.store, &id).await {
         Ok(v) if v["receipts"].as_array().is_some_and(|r| !r.is_empty()) => {
@@ -587,13 +587,11 @@ pub fn range(from: &str, to: &str) -> Result<(i64, i64), String> {
 async fn export_route(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    method: Method,
     Query(q): Query<ExportQuery>,
 ) -> Response {
     if let Err(r) = authorized(&app, &headers) {
-        return r;
+        return *r;
     }
-    let _ = method;
     let (from, to) = match range(&q.from, &q.to) {
         Ok(r) => r,
         Err(e) => return problem(StatusCode::BAD_REQUEST, e),
