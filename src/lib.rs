@@ -177,7 +177,7 @@ pub fn mount(
     };
     // The first render in a task of its own: the config read and the shadow root in this one, so
     // neither task is long on a slow device. (Commands sent in between wait for the render.)
-    ui::focus::later(move || {
+    dom::later(move || {
         yew::Renderer::<ConsentBanner>::with_root_and_props(root, props).render();
     });
     Ok(Ui { commands })

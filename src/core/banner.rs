@@ -171,7 +171,7 @@ impl Banner {
     /// share data (`consent:change` with source `gpc`, and its receipt; nothing stored); then
     /// `consent:show` when something is shown.
     pub fn start(&mut self, setting: Setting, page: &impl Page) {
-        if self.record.is_none() && !setting.gpc_declined.is_empty() {
+        if self.gpc_honoured(setting.gpc_declined) {
             let config = setting.config;
             emit(page, crate::core::gpc::detail(config, page.persistent()));
             if let (Some(url), Some(shown)) = (&config.receipt_endpoint, setting.shown) {
@@ -257,9 +257,10 @@ impl Banner {
         self.open(page, view);
     }
 
-    /// Whether the first layer says that the GPC signal was honoured (no decision yet).
-    pub fn gpc_honoured(&self, setting: Setting) -> bool {
-        self.record.is_none() && !setting.gpc_declined.is_empty()
+    /// Whether the first layer says that the GPC signal was honoured: it declines something
+    /// (`gpc_declined`, [`Setting::gpc_declined`]) and the visitor has not decided.
+    pub fn gpc_honoured(&self, gpc_declined: &[String]) -> bool {
+        self.record.is_none() && !gpc_declined.is_empty()
     }
 
     /// Whether the category `id` is on in the preferences' switches.

@@ -104,6 +104,73 @@ enum FocusAfter {
     Replacement,
 }
 
+/// Focus across changes of view: the element focused before the preferences opened (at mount
+/// too: the loader may mount straight into the preferences from a page link), and what to do
+/// after the next render.
+#[derive(Clone)]
+struct FocusPlan {
+    before: Rc<RefCell<Option<web_sys::Element>>>,
+    after: Rc<RefCell<Option<FocusAfter>>>,
+}
+
+impl FocusPlan {
+    /// Notes where focus must go once the view has changed from `before` to `view`.
+    fn follow(&self, before: View, view: View, root: &NodeRef) {
+        let active = focus::active_element();
+        if view == before {
+        } else if view == View::Preferences {
+            *self.before.borrow_mut() = active;
+        } else if before == View::Preferences {
+            *self.after.borrow_mut() = Some(FocusAfter::Return);
+        } else if root
+            .cast::<web_sys::Element>()
+            .is_some_and(|root| root.contains(active.as_ref().map(|a| a.as_ref())))
+        {
+            // The focused button disappears with the first layer.
+            *self.after.borrow_mut() = Some(FocusAfter::Replacement);
+        }
+    }
+
+    /// After a render: the popovers into the top layer, then focus where the plan says.
+    fn apply(&self, root: &NodeRef) {
+        let plan = self.after.borrow_mut().take();
+        let Some(root) = root.cast::<web_sys::Element>() else {
+            return;
+        };
+        // The first layer and the reopen button: in the top layer, before focus moves there.
+        focus::show_popovers(&root);
+        let returned = plan == Some(FocusAfter::Return)
+            && self
+                .before
+                .borrow_mut()
+                .take()
+                .is_some_and(|element| focus::refocus(&element));
+        // The element is gone (it was in the banner): its counterpart, else the reopen button:
+        // ours, or in the embed the loader's.
+        if plan.is_some()
+            && !returned
+            && !dom::focus_first(&root, "[data-action=preferences], [data-action=reopen]")
+        {
+            dom::focus_loader_reopen();
+        }
+    }
+}
+
+/// The preferences' rows: each category's texts, and its switch as the decision has it.
+fn rows(config: &Config, texts: &ResolvedTexts, banner: &Banner) -> Rc<Vec<CategoryRow>> {
+    let rows = config.categories.iter().zip(texts.categories.iter());
+    Rc::new(
+        rows.map(|(category, (label, description))| CategoryRow {
+            id: category.id.clone(),
+            label: label.clone(),
+            description: description.clone(),
+            required: category.required,
+            on: category.required || banner.is_on(&category.id),
+        })
+        .collect(),
+    )
+}
+
 /// The consent banner: the hooks and views around [`Banner`], which holds the state and every
 /// transition (`crate::core::banner`). Every button and API call is a [`Command`] run there.
 #[component]
@@ -139,34 +206,13 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
     let pending = use_mut_ref(Vec::<Command>::new);
     let rerender = use_force_update();
     let root = use_node_ref();
-    // Focus: the element focused before the preferences opened, and what to do after a render.
-    // (At mount too: the loader may mount straight into the preferences from a page link.)
-    let focus_before = use_mut_ref(focus::active_element);
-    let focus_after = use_mut_ref(|| None::<FocusAfter>);
+    let focus = use_memo((), |()| FocusPlan {
+        before: Rc::new(RefCell::new(focus::active_element())),
+        after: Rc::default(),
+    });
     {
-        let (root, focus_before, focus_after) =
-            (root.clone(), focus_before.clone(), focus_after.clone());
-        use_effect(move || {
-            let plan = focus_after.borrow_mut().take();
-            let Some(root) = root.cast::<web_sys::Element>() else {
-                return;
-            };
-            // The first layer and the reopen button: in the top layer, before focus moves there.
-            focus::show_popovers(&root);
-            let returned = plan == Some(FocusAfter::Return)
-                && focus_before
-                    .borrow_mut()
-                    .take()
-                    .is_some_and(|element| focus::refocus(&element));
-            // The element is gone (it was in the banner): its counterpart, else the reopen
-            // button: ours, or in the embed the loader's.
-            if plan.is_some()
-                && !returned
-                && !dom::focus_first(&root, "[data-action=preferences], [data-action=reopen]")
-            {
-                dom::focus_loader_reopen();
-            }
-        });
+        let (root, focus) = (root.clone(), focus.clone());
+        use_effect(move || focus.apply(&root));
     }
 
     // Runs a command on the banner, then follows a change of view with focus and a render. A
@@ -193,20 +239,7 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
                 let command = pending.borrow_mut().remove(0);
                 let before = banner.view;
                 banner.command(setting, &page, command);
-                let view = banner.view;
-                let active = focus::active_element();
-                if view == before {
-                } else if view == View::Preferences {
-                    *focus_before.borrow_mut() = active;
-                } else if before == View::Preferences {
-                    *focus_after.borrow_mut() = Some(FocusAfter::Return);
-                } else if root
-                    .cast::<web_sys::Element>()
-                    .is_some_and(|root| root.contains(active.as_ref().map(|a| a.as_ref())))
-                {
-                    // The focused button disappears with the first layer.
-                    *focus_after.borrow_mut() = Some(FocusAfter::Replacement);
-                }
+                focus.follow(before, banner.view, &root);
             }
             drop(banner);
             rerender.force_update();
@@ -232,31 +265,13 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
     });
 
     let banner = banner.borrow();
-    let setting = Setting {
-        config: &config,
-        shown: None,
-        gpc_declined: &gpc_declined,
-    };
-    let rows: Rc<Vec<CategoryRow>> = Rc::new(
-        config
-            .categories
-            .iter()
-            .zip(texts.categories.iter())
-            .map(|(category, (label, description))| CategoryRow {
-                id: category.id.clone(),
-                label: label.clone(),
-                description: description.clone(),
-                required: category.required,
-                on: category.required || banner.is_on(&category.id),
-            })
-            .collect(),
-    );
+    let rows = rows(&config, &texts, &banner);
     let dir = if texts.rtl { "rtl" } else { "ltr" };
     html! {
         <div class="cb" lang={texts.language.clone()} {dir} data-theme={config.theme.name()} ref={root}>
             { match banner.view {
                 View::FirstLayer => html! {
-                    <FirstLayer texts={texts.clone()} policy_url={config.policy_url.clone()} gpc={banner.gpc_honoured(setting)}
+                    <FirstLayer texts={texts.clone()} policy_url={config.policy_url.clone()} gpc={banner.gpc_honoured(&gpc_declined)}
                         layout={config.layout} blocking={config.blocking}
                         {on_accept} {on_reject} on_preferences={open_preferences} />
                 },

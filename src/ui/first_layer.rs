@@ -88,13 +88,13 @@ pub fn FirstLayer(props: &FirstLayerProps) -> Html {
                             .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
                         let (node, edge) = (node.clone(), edge.clone());
                         // After the browser's own scrolling of the focused element into view.
-                        focus::later(move || {
+                        crate::web::dom::later(move || {
                             let banner = node.cast::<web_sys::Element>();
                             if let (Some(banner), Some(target)) = (banner, target) {
                                 if let Some(to) = focus::make_room(&banner, &target, true) {
                                     // Moved: scroll again once it is drawn at the other edge.
                                     edge.set(to);
-                                    focus::later(move || {
+                                    crate::web::dom::later(move || {
                                         focus::make_room(&banner, &target, false);
                                     });
                                 }

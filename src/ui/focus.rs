@@ -102,15 +102,6 @@ pub(crate) fn trap_tab(dialog: &NodeRef, event: &KeyboardEvent) {
     }
 }
 
-/// Runs `f` in a later task: after the browser has finished with the current event (for focus,
-/// its own scrolling of the element into view) and after Yew has drawn pending changes.
-pub(crate) fn later(f: impl FnOnce() + 'static) {
-    if let Some(window) = web_sys::window() {
-        let callback = wasm_bindgen::closure::Closure::once_into_js(f);
-        let _ = window.set_timeout_with_callback(callback.unchecked_ref());
-    }
-}
-
 /// Makes sure the non-modal banner does not cover `target`, the element of the page that just got
 /// focus: first by scrolling the page away from the edge the banner sits at (`data-edge`), then (when `may_move` and the page cannot scroll far enough,
 /// at its end or under a fixed element) by returning the window edge, `"top"` or `"bottom"`, that

@@ -305,6 +305,16 @@ pub fn location() -> Location {
     }
 }
 
+/// Runs `f` in a later task (the banner's scheduling): after the browser has finished with the
+/// current event (for focus, its own scrolling of the element into view) and after Yew has drawn
+/// pending changes.
+pub fn later(f: impl FnOnce() + 'static) {
+    if let Some(window) = web_sys::window() {
+        let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+        let _ = window.set_timeout_with_callback(callback.unchecked_ref());
+    }
+}
+
 /// Reloads the page.
 pub fn reload() {
     if let Some(window) = web_sys::window() {

@@ -502,7 +502,7 @@ fn gpc_on_mount_declines_the_sharing_categories_once_while_undecided() {
     let fixture = Fixture::new(config(json), true);
     let page = Recorder::new();
     let mut banner = Banner::mount(fixture.setting(), &page, InitialView::Auto);
-    assert!(banner.gpc_honoured(fixture.setting()));
+    assert!(banner.gpc_honoured(&fixture.gpc_declined));
     banner.command(fixture.setting(), &page, Command::Start);
     let effects = page.take();
     assert_eq!(
@@ -525,7 +525,7 @@ fn gpc_on_mount_declines_the_sharing_categories_once_while_undecided() {
     // The visitor's own Accept all wins over the signal.
     banner.command(fixture.setting(), &page, accept());
     assert!(change_detail(&page.take()).categories["ads"]);
-    assert!(!banner.gpc_honoured(fixture.setting()));
+    assert!(!banner.gpc_honoured(&fixture.gpc_declined));
     // Decided: no GPC change on the next page view.
     let mut next = Banner::mount(fixture.setting(), &page, InitialView::Auto);
     next.command(fixture.setting(), &page, Command::Start);
@@ -587,7 +587,7 @@ fn reset_under_gpc_says_the_signal_is_in_force_again() {
     banner.command(fixture.setting(), &page, Command::Reset);
     let detail = change_detail(&page.take());
     assert_eq!((detail.decided, detail.source), (false, Some(Source::Gpc)));
-    assert!(banner.gpc_honoured(fixture.setting()));
+    assert!(banner.gpc_honoured(&fixture.gpc_declined));
 }
 
 #[test]
