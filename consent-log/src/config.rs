@@ -149,7 +149,8 @@ impl Config {
                 continue;
             };
             let field = field.to_ascii_lowercase();
-            if field == "config" {
+            // CONSENT_LOG_CONFIG names the file; CONSENT_LOG_TEST_* belong to the test scripts.
+            if field == "config" || field.starts_with("test_") {
                 continue;
             }
             if !FIELDS.contains(&field.as_str()) {
