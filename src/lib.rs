@@ -36,9 +36,11 @@
 //!
 //! A whole app, with its build commands, is in `examples/yew-app/`.
 //!
-//! The pure modules ([`config`], [`texts`], [`record`], [`consent`], [`events`], [`richtext`],
-//! [`gpc`], [`receipt`]) import no web crate and are tested natively; [`storage`], [`dom`] and
-//! [`ui`] are the browser edge.
+//! The crate in layers: [`core`] is pure (the config, texts, record, decisions, receipts, GPC,
+//! cookies, events, and [`core::banner`], the banner's state machine with every transition) and
+//! tested natively; [`web`] is the browser edge ([`dom`], [`storage`], and [`web::page`], the
+//! browser as `core::banner::Page`); [`ui`] holds the Yew components. The core's modules are
+//! also here at the top ([`config`], [`texts`], [`record`], ...), where they have always been.
 #![deny(missing_docs)]
 
 pub mod core;

@@ -1,5 +1,6 @@
-//! The Yew components. [`ConsentBanner`] is the root: it owns the state and runs every side effect
-//! (save, then emit). The leaves take props and hand back callbacks.
+//! The Yew components. [`ConsentBanner`] is the root: it wires hooks and views around
+//! [`crate::core::banner::Banner`], where the state and every transition live. The leaves take
+//! props and hand back callbacks; the summary and the reopen button are view functions.
 
 mod banner;
 mod first_layer;
@@ -11,5 +12,3 @@ mod summary;
 pub use banner::{Command, Commands, ConsentBanner, ConsentBannerProps, InitialView};
 pub use first_layer::FirstLayer;
 pub use preferences::{CategoryRow, Preferences};
-pub use reopen::ReopenButton;
-pub use summary::Summary;

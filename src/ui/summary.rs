@@ -2,21 +2,9 @@ use yew::prelude::*;
 
 use crate::core::richtext::{parse, Block, Inline};
 
-/// Props of [`Summary`].
-#[derive(Properties, PartialEq)]
-pub struct SummaryProps {
-    /// The summary in the safe text format of [`crate::core::richtext`].
-    pub text: AttrValue,
-}
-
-/// The policy summary, rendered as text nodes: markup in the text stays text.
-#[component]
-pub fn Summary(props: &SummaryProps) -> Html {
-    summary(&props.text)
-}
-
-/// The policy summary's nodes, for a parent's `view` (no component of its own, which costs ~1 KB
-/// of wasm; the text is parsed again when the first layer renders, a few times per page at most).
+/// The policy summary (the safe text format of [`crate::core::richtext`]) as text nodes: markup in
+/// the text stays text. Nodes for a parent's `view`, no component of its own (which costs ~1 KB of
+/// wasm; the text is parsed again when the first layer renders, a few times per page at most).
 pub(crate) fn summary(text: &str) -> Html {
     let inline = |runs: &Vec<Inline>| -> Html {
         runs.iter()
