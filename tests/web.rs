@@ -319,6 +319,45 @@ async fn arabic_texts_render_right_to_left() {
     root.remove();
 }
 
+#[wasm_bindgen_test]
+async fn a_command_sent_while_a_decision_runs_runs_after_it() {
+    // A host app whose on_change reopens the preferences: the command arrives while Accept is
+    // still running, and runs once it is done (no panic, no lost command).
+    storage().remove_item("test-reentry").unwrap();
+    let config = Rc::new(Config {
+        storage_key: "test-reentry".into(),
+        ..Config::default()
+    });
+    let commands = consent_banner::ui::Commands::default();
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let on_change = {
+        let (commands, seen) = (commands.clone(), seen.clone());
+        yew::Callback::from(move |detail: consent_banner::events::ConsentDetail| {
+            seen.borrow_mut().push(detail.decided);
+            commands.send(consent_banner::ui::Command::ShowPreferences);
+        })
+    };
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let props = ConsentBannerProps {
+        config,
+        on_change,
+        initial: InitialView::Auto,
+        commands,
+    };
+    yew::Renderer::<ConsentBanner>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    click(&root, "[data-action=accept]");
+    settle().await;
+    assert_eq!(*seen.borrow(), [true]);
+    assert!(storage().get_item("test-reentry").unwrap().is_some());
+    assert!(
+        root.query_selector("[role=dialog]").unwrap().is_some(),
+        "the preferences opened after the decision"
+    );
+    root.remove();
+}
+
 /// The JS function `(name, text) => log.push(name + " " + text)`, and its log.
 fn channel() -> (js_sys::Function, Rc<RefCell<Vec<String>>>) {
     let log = Rc::new(RefCell::new(Vec::new()));
