@@ -8,7 +8,7 @@ PORT ?= 8080
 demo:
 	bash scripts/setup.sh demo
 	bash scripts/build.sh
-	node scripts/serve.mjs --port $(PORT)
+	bash scripts/consent-log-demo.sh $(PORT) node scripts/serve.mjs --port $(PORT)
 
 test:
 	bash scripts/test.sh
