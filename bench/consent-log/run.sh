@@ -45,7 +45,8 @@ start_server() {
   echo "server did not start (see $log/$kind-server.log)"; exit 1
 }
 stop_server() { kill -TERM "$pid"; wait "$pid" || true; }
-report() { echo "$kind $1 $2" | tee -a "$out"; }
+# Each line carries the 1-minute load average: other work on the 2 cores shows in the tails.
+report() { echo "$kind $1 $2 load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$out"; }
 reset_db() {
   if [ "$kind" = sqlite ]; then rm -f "${url#sqlite://}"*; else
     psql -q "$url" -c 'DROP TABLE IF EXISTS receipts, chain_head, checkpoints, texts, _sqlx_migrations' >/dev/null; fi

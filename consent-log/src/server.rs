@@ -256,8 +256,19 @@ async fn write_batches(
             break;
         }
         let contents: Vec<Content> = batch.iter().map(|p| p.content.clone()).collect();
+        let started = std::time::Instant::now();
         let committed = match store.append(&contents).await {
-            Ok(_) => true,
+            Ok(_) => {
+                let took = started.elapsed();
+                if took > Duration::from_millis(100) {
+                    tracing::warn!(
+                        rows = contents.len(),
+                        ms = took.as_millis() as u64,
+                        "slow commit"
+                    );
+                }
+                true
+            }
             Err(e) => {
                 tracing::error!(error = %e, rows = contents.len(), "commit failed: nothing acknowledged");
                 false

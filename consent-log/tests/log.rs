@@ -33,7 +33,31 @@ on_both!(
     a_restart_continues_the_chain,
     shutdown_under_load_loses_no_acknowledged_receipt,
     the_client_network_is_stored_only_when_turned_on,
+    two_collectors_on_one_database_keep_one_chain,
 );
+
+async fn two_collectors_on_one_database_keep_one_chain(kind: &str) {
+    let db = database(kind).await;
+    let (a, _) = start(&config(&db)).await;
+    let (b, _) = start(&config(&db)).await;
+    let mut sends = Vec::new();
+    for i in 0..60 {
+        let addr = if i % 2 == 0 { a.addr } else { b.addr };
+        sends.push(tokio::spawn(async move {
+            post(addr, &receipt(&format!("two-{i}"), |_| {}))
+                .await
+                .status
+        }));
+    }
+    for s in sends {
+        assert_eq!(s.await.unwrap(), 204);
+    }
+    a.shutdown().await;
+    b.shutdown().await;
+    let store = Store::open(&db.url, None).await.unwrap();
+    let v = store.verify().await.unwrap();
+    assert_eq!((v.problem, v.rows, v.head_seq), (None, 60, 60));
+}
 
 async fn a_receipt_as_the_banner_sends_it_is_stored_and_acknowledged(kind: &str) {
     let db = database(kind).await;
