@@ -6,8 +6,8 @@
 //! field by field. It follows serde_json's deserializer step by step, so it accepts and rejects the
 //! same texts and words its errors the same way, at the same `line` and `column`: `invalid type:
 //! integer `7`, expected a string at line 4 column 33`, `unknown field ...`, `missing field ...`,
-//! `EOF while parsing a value ...`. Three differences, all deliberate (`tests/support/reference.rs` keeps the
-//! serde_json definition and the tests compare both):
+//! `EOF while parsing a value ...`. Three differences, all deliberate (`tests/support/reference.rs`
+//! keeps the serde_json definition and the tests compare both):
 //!
 //! - a struct is a JSON object only (`invalid type: sequence, expected struct CookieMirror`);
 //!   serde_json also takes an array of its fields in order (`"cookie": ["x", null, "/"]`);
