@@ -51,7 +51,9 @@ impl Conn {
         );
         let mut req = head.into_bytes();
         req.extend_from_slice(body);
-        self.stream.write_all(&req).await?;
+        // A server that refuses a large body answers before reading it and closes: a failed
+        // write still leaves its answer to read.
+        let written = self.stream.write_all(&req).await;
         self.buf.clear();
         let mut chunk = [0u8; 4096];
         loop {
@@ -77,9 +79,14 @@ impl Conn {
                 }
                 return Ok((status, close));
             }
-            let n = self.stream.read(&mut chunk).await?;
+            let n = match self.stream.read(&mut chunk).await {
+                Ok(n) => n,
+                Err(e) => return Err(written.err().unwrap_or(e)),
+            };
             if n == 0 {
-                return Err(std::io::ErrorKind::UnexpectedEof.into());
+                return Err(written
+                    .err()
+                    .unwrap_or_else(|| std::io::ErrorKind::UnexpectedEof.into()));
             }
             self.buf.extend_from_slice(&chunk[..n]);
         }
