@@ -22,7 +22,9 @@ cp www/consent-banner.schema.json "$out/"
 # that language is chosen.
 if compgen -G "www/lang/*.json" >/dev/null; then
   mkdir -p "$out/lang"
-  cp www/lang/*.json "$out/lang/"
+  # Minified: the visitor needs no indentation.
+  node -e 'const fs = require("fs");
+    for (const f of process.argv.slice(2)) fs.writeFileSync(process.argv[1] + "/" + f.split("/").pop(), JSON.stringify(JSON.parse(fs.readFileSync(f, "utf8"))));' "$out/lang" www/lang/*.json
 fi
 
 # Swap in one step, so a test or server reading dist/ never sees it half-built.

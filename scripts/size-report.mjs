@@ -4,9 +4,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 
-export function sizes(dir) {
+export function sizes(dir, pattern = /\.(js|wasm|css)$/) {
   return readdirSync(dir)
-    .filter((name) => /\.(js|wasm|css)$/.test(name) && statSync(join(dir, name)).isFile())
+    .filter((name) => pattern.test(name) && statSync(join(dir, name)).isFile())
     .sort()
     .map((name) => {
       const bytes = readFileSync(join(dir, name));

@@ -134,7 +134,11 @@ impl Ui {
 /// ([`category_signature`]: `essential*,functional,statistics`). `channel(name, text)` is the
 /// loader's private channel: `("change", detail_json)` right before each public `consent:change`,
 /// and `("panic", message)` in builds with a panic hook. The loader owns the reopen button: the
-/// banner mounted here renders none, whatever `floatingButton` says.
+/// banner mounted here renders none, whatever `floatingButton` says. `language` is the language the
+/// loader chose ([`texts::choose_language`] with [`texts::LANGUAGE_FILES`]) and `language_file`
+/// its file's text (`dist/lang/<language>.json`; empty for English or the site's own texts). A file
+/// that cannot be read is reported (`consent:error`, kind `config`, naming the file) and the banner
+/// shows English.
 ///
 /// # Errors
 ///
@@ -147,6 +151,8 @@ pub fn mount(
     view: &str,
     categories: &str,
     channel: js_sys::Function,
+    language: &str,
+    language_file: &str,
 ) -> Result<Ui, JsError> {
     dom::set_channel(channel);
     #[cfg(not(panic = "immediate-abort"))]
@@ -163,6 +169,24 @@ pub fn mount(
         ));
     }
     config.floating_button = false;
+    let mut language = language.to_string();
+    if !language_file.is_empty() {
+        match texts::read_language_file(language_file) {
+            Ok(file) => texts::add_language_file(&mut config, &language, file),
+            Err(reason) => {
+                dom::report_error(events::ErrorDetail {
+                    kind: events::ErrorKind::Config,
+                    message: "config: lang/".to_string()
+                        + &language
+                        + ".json: "
+                        + &reason
+                        + "; the banner shows English",
+                });
+                language = "en".into();
+            }
+        }
+    }
+    config.language = Some(language);
     let root =
         dom::mount_host().map_err(|_| JsError::new("could not create the banner element"))?;
     let commands = Commands::default();

@@ -56,7 +56,7 @@ const ENGLISH: &[(&str, &str)] = &[
     ("title", "Your privacy"),
     (
         "summary",
-        "We log your browser's IP address to count **usage statistics** and find **operational problems**, and traffic-log cookies show us which pages are used. Cookies also keep your **lists and queries** across sessions, and your **login** if you create an account.\n\nNone of this is used to identify you, and it is **never shared with third parties**. You can accept or decline; the site works either way, and you can change your mind at any time.",
+        "We log your browser's IP address to count **usage statistics** and find **operational problems**, and traffic-log cookies show us which pages are used. Cookies also keep your **lists and queries** across sessions, and your **login** if you create an account.\n\nNone of this is used to identify you, and it is **never shared with third parties**. You can accept or decline; the site works either way, and you can change or withdraw your consent at any time.",
     ),
     ("acceptAll", "Accept all"),
     ("rejectAll", "Decline all"),

@@ -218,3 +218,54 @@ fn loader_reopen_labels_match_the_built_in_texts() {
         assert_eq!(label, texts.reopen.as_str(), "{language}");
     }
 }
+
+#[test]
+fn language_choice_follows_the_shared_vectors() {
+    use consent_banner::texts::{choose_language, LANGUAGE_FILES};
+    let vectors: Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/vectors/languages.json").unwrap())
+            .unwrap();
+    for case in vectors["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let mut texts = serde_json::Map::new();
+        for key in case["texts"].as_array().unwrap() {
+            texts.insert(key.as_str().unwrap().into(), serde_json::json!({}));
+        }
+        let mut config = serde_json::json!({ "texts": texts });
+        if let Some(language) = case.get("language") {
+            config["language"] = language.clone();
+        }
+        let config = Config::from_json(&config.to_string()).unwrap();
+        let browser: Vec<String> = case["browser"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b.as_str().unwrap().to_string())
+            .collect();
+        let chosen = choose_language(&config, case["page"].as_str(), &browser, LANGUAGE_FILES);
+        assert_eq!(chosen, case["chosen"].as_str().unwrap(), "{name}");
+    }
+}
+
+#[test]
+fn the_loader_knows_the_same_language_files() {
+    use consent_banner::texts::LANGUAGE_FILES;
+    let loader = std::fs::read_to_string("www/consent-banner.js").expect("loader");
+    let start = loader.find("/*languages*/'").expect("languages marker") + "/*languages*/'".len();
+    let end = start + loader[start..].find("'/*end*/").expect("end marker");
+    let listed: Vec<&str> = loader[start..end].split(' ').collect();
+    assert_eq!(listed, LANGUAGE_FILES);
+    let mut files: Vec<String> = std::fs::read_dir("www/lang")
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .replace(".json", "")
+        })
+        .collect();
+    files.sort();
+    let mut expected: Vec<String> = LANGUAGE_FILES.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(files, expected, "www/lang/ holds exactly the listed files");
+}

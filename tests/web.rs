@@ -402,7 +402,7 @@ async fn mount_tells_the_channel_of_a_change_before_the_page_hears_of_it() {
         .add_event_listener_with_callback("consent:change", listener.as_ref().unchecked_ref())
         .unwrap();
     let text = config_text("test-channel");
-    let _ui = consent_banner::mount(&text, "auto", SIGNATURE, function).unwrap();
+    let _ui = consent_banner::mount(&text, "auto", SIGNATURE, function, "en", "").unwrap();
     settle().await;
     let (host, root) = mounted();
     click(&root, "[data-action=reject]");
@@ -431,11 +431,17 @@ async fn mount_tells_the_channel_of_a_change_before_the_page_hears_of_it() {
 async fn mount_fails_closed_when_the_loader_read_other_categories() {
     let (function, log) = channel();
     let text = config_text("test-signature");
-    let error =
-        match consent_banner::mount(&text, "auto", "essential,functional,statistics", function) {
-            Ok(_) => panic!("mounted"),
-            Err(error) => wasm_bindgen::JsValue::from(error),
-        };
+    let error = match consent_banner::mount(
+        &text,
+        "auto",
+        "essential,functional,statistics",
+        function,
+        "en",
+        "",
+    ) {
+        Ok(_) => panic!("mounted"),
+        Err(error) => wasm_bindgen::JsValue::from(error),
+    };
     let message = js_sys::Reflect::get(&error, &"message".into())
         .unwrap()
         .as_string()
@@ -505,7 +511,7 @@ fn document_hears(target: &Element, key: &str) -> bool {
 async fn keys_the_banner_handles_never_reach_the_page() {
     let (function, _) = channel();
     let text = config_text("test-keys");
-    let _ui = consent_banner::mount(&text, "auto", SIGNATURE, function).unwrap();
+    let _ui = consent_banner::mount(&text, "auto", SIGNATURE, function, "en", "").unwrap();
     settle().await;
     let (host, root) = mounted();
     let accept = root

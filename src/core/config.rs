@@ -420,7 +420,7 @@ impl Side {
     }
 }
 
-fn default_categories() -> Vec<Category> {
+pub(crate) fn default_categories() -> Vec<Category> {
     let category =
         |id: &str, label: &str, description: &str, required, cookies: &[&str]| Category {
             id: id.into(),
@@ -456,8 +456,17 @@ fn default_categories() -> Vec<Category> {
     ]
 }
 
-/// Languages whose UI texts are built in.
-pub const BUILT_IN_LANGUAGES: &[&str] = &["en", "de", "fr", "es", "ar"];
+/// Languages whose UI texts are built in: English, the fallback of every other.
+pub const BUILT_IN_LANGUAGES: &[&str] = &["en"];
+
+/// The languages with a file of their own in `dist/lang/` (`www/lang/<tag>.json`, in the shape of
+/// one `texts.<lang>` entry), fetched by the loader only when that language is chosen.
+/// `tests/languages.rs` checks this list against the files and the loader's.
+pub const LANGUAGE_FILES: &[&str] = &[
+    "ar", "bg", "ca", "cs", "da", "de", "el", "es", "et", "eu", "fa", "fi", "fr", "ga", "gl", "he",
+    "hi", "hr", "hu", "id", "is", "it", "ja", "ko", "lt", "lv", "mt", "nb", "nl", "pl", "pt",
+    "pt-BR", "ro", "ru", "sk", "sl", "sr", "sv", "th", "tr", "uk", "vi", "zh-Hans", "zh-Hant",
+];
 
 /// UI texts of one language, as given in the config; every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -580,6 +589,36 @@ fn read_category_text(r: &mut Reader) -> Result<CategoryText, json::Error> {
         },
     )?;
     Ok(t)
+}
+
+/// Reads a language file (`dist/lang/<tag>.json`): the [`Texts`] of one language, every text
+/// present.
+///
+/// # Errors
+///
+/// Not JSON of the texts' shape, or a text missing, as a message naming it: `missing text "save"`.
+pub fn read_language_file(text: &str) -> Result<Texts, String> {
+    let texts = json::parse(text, read_texts).map_err(|e| e.with_path())?;
+    let present = [
+        &texts.title,
+        &texts.summary,
+        &texts.accept_all,
+        &texts.reject_all,
+        &texts.preferences,
+        &texts.save,
+        &texts.close,
+        &texts.policy_link,
+        &texts.preferences_title,
+        &texts.always_on,
+        &texts.reopen,
+        &texts.gpc_notice,
+    ];
+    for (field, text) in TEXTS_FIELDS.iter().zip(present) {
+        if text.as_deref().is_none_or(str::is_empty) {
+            return Err("missing text ".to_string() + &json::debug(field));
+        }
+    }
+    Ok(texts)
 }
 
 impl Texts {
@@ -794,6 +833,7 @@ impl Config {
         if let Some(language) = &self.language {
             if !self.texts.contains_key(language)
                 && !BUILT_IN_LANGUAGES.contains(&language.as_str())
+                && !LANGUAGE_FILES.contains(&language.as_str())
             {
                 return Err(invalid(
                     "language",

@@ -344,7 +344,7 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 mod tests {
     use super::*;
     use crate::core::consent::{accepted, decide, Action};
-    use crate::core::texts::resolve;
+    use crate::core::texts::{add_language_file, read_language_file, resolve};
 
     fn hex(bytes: [u8; 32]) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -462,34 +462,47 @@ mod tests {
         );
     }
 
-    /// The digests that receipts already sent carry (computed with serde_json before the
-    /// hand-written writer): the hashed JSON must never change.
+    /// The digests of the default texts in five languages (each with its file from `www/lang/`,
+    /// as the UI adds it): the hashed JSON must change only when a text the visitor sees changes.
+    /// (Changed on 2026-11-30: the summary says "change or withdraw your consent", and de, fr, es
+    /// and ar come from their files, with translated category labels.)
     #[test]
     fn texts_digest_is_stable_across_releases() {
-        let config = Config::default();
         for (language, digest) in [
             (
                 "en",
-                "a2194dafa86148bb95724c0cb8ce4b36f876c5ec480307128ead915787f60fc8",
+                "bef64834bcf85a214729bd05b335d1786904221799bb20a4ef4098b0af0cdbed",
             ),
             (
                 "de",
-                "5e91a62bbe3235edc7636c2b1f075d5313a0ffe084ea8bd547f45eb96161654e",
+                "88cd7957c6d68fc2b2f4c6a1a69826bc0cd73822f928bfa3118cb6fb0c75c800",
             ),
             (
                 "fr",
-                "712cb4b15ce40cc7fee4821616c6d98515ffa0be7a67fa377241b01fa39787b3",
+                "bdeb218743622316c73c4eec8aca1777725798c195d061035befcc51e32fddf5",
             ),
             (
                 "es",
-                "e9da859dce8e7ce0677da3153f3a232a5116c2a76f2584f356d6f54912fd54d1",
+                "104e3e38b2a8ea394ae77b5e76067a8c9a7ef87674547aea1e5aefc3dc89b09b",
             ),
             (
                 "ar",
-                "139358a5ad75018fee19fb5a500c4d8a0bbff395026481100013ad4b31b3c5e0",
+                "168673753b18596a994b139045af2150dc4a318cbc97a39ed2d6cacbfc01d00b",
             ),
         ] {
-            assert_eq!(texts_sha256(&config, &resolve(&config, language)), digest);
+            let mut config = Config::default();
+            if language != "en" {
+                let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("www/lang")
+                    .join(language.to_string() + ".json");
+                let file = std::fs::read_to_string(path).unwrap();
+                add_language_file(&mut config, language, read_language_file(&file).unwrap());
+            }
+            assert_eq!(
+                texts_sha256(&config, &resolve(&config, language)),
+                digest,
+                "{language}"
+            );
         }
         let escapes = Config::from_json(
             r#"{"policyUrl":"/p?a=\"1\"","categories":[
@@ -500,11 +513,11 @@ mod tests {
         .unwrap();
         assert_eq!(
             texts_sha256(&escapes, &resolve(&escapes, "en")),
-            "fcca07684d99a16997b244688dd29aadbf3172d91c0e385fa76a1df3f4cbd0bf"
+            "ab6670a613686adaeb6995e723aba4396e3c85bce01f932afb0cb54d775fdbd9"
         );
         assert_eq!(
             texts_sha256(&escapes, &resolve(&escapes, "de")),
-            "edd1c578311735a9ed41ab590271fd4e9261989cbca6e6d42facf84266b2930a"
+            "b81a136eb49192274ba2bef6772393ac535da673de2067034e51c11da5bb62a4"
         );
     }
 

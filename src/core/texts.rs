@@ -1,10 +1,14 @@
-//! UI texts: the built-in languages, the site owner's overrides, and the choice of language.
+//! UI texts: English built in, the language files, the site owner's overrides, and the choice of
+//! language.
 //!
-//! A text missing in the chosen language falls back to the built-in text of that language, then to
-//! the site owner's default-language text, then to English. A raw key is never shown.
+//! A text missing in the chosen language falls back to its language file (when the loader fetched
+//! one, see [`add_language_file`]), then to the site owner's English text, then to the built-in
+//! English. A raw key is never shown.
 
-use crate::core::config::Config;
-pub use crate::core::config::{CategoryText, Texts, BUILT_IN_LANGUAGES, TEXTS_FIELDS};
+use crate::core::config::{default_categories, Config};
+pub use crate::core::config::{
+    read_language_file, CategoryText, Texts, BUILT_IN_LANGUAGES, LANGUAGE_FILES, TEXTS_FIELDS,
+};
 
 /// Languages written right to left.
 const RTL_LANGUAGES: &[&str] = &["ar", "fa", "he", "ur", "yi", "ps", "sd", "ug", "dv", "ku"];
@@ -61,7 +65,7 @@ struct BuiltIn {
 
 const EN: BuiltIn = BuiltIn {
     title: "Your privacy",
-    summary: "We log your browser's IP address to count **usage statistics** and find **operational problems**, and traffic-log cookies show us which pages are used. Cookies also keep your **lists and queries** across sessions, and your **login** if you create an account.\n\nNone of this is used to identify you, and it is **never shared with third parties**. You can accept or decline; the site works either way, and you can change your mind at any time.",
+    summary: "We log your browser's IP address to count **usage statistics** and find **operational problems**, and traffic-log cookies show us which pages are used. Cookies also keep your **lists and queries** across sessions, and your **login** if you create an account.\n\nNone of this is used to identify you, and it is **never shared with third parties**. You can accept or decline; the site works either way, and you can change or withdraw your consent at any time.",
     accept_all: "Accept all",
     reject_all: "Decline all",
     preferences: "Preferences",
@@ -74,106 +78,114 @@ const EN: BuiltIn = BuiltIn {
     gpc_notice: "Your browser's privacy signal (Global Privacy Control) was honoured.",
 };
 
-const DE: BuiltIn = BuiltIn {
-    title: "Ihre Privatsphäre",
-    summary: "Wir speichern die IP-Adresse Ihres Browsers für **Nutzungsstatistiken** und um **Betriebsprobleme** zu erkennen; Traffic-Log-Cookies zeigen uns, welche Seiten genutzt werden. Cookies bewahren außerdem Ihre **Listen und Abfragen** über Sitzungen hinweg und Ihre **Anmeldung**, wenn Sie ein Konto anlegen.\n\nNichts davon dient dazu, Sie zu identifizieren, und es wird **nie an Dritte weitergegeben**. Sie können zustimmen oder ablehnen; die Seite funktioniert in beiden Fällen, und Sie können Ihre Wahl jederzeit ändern.",
-    accept_all: "Alle akzeptieren",
-    reject_all: "Alle ablehnen",
-    preferences: "Einstellungen",
-    save: "Auswahl speichern",
-    close: "Schließen",
-    policy_link: "Vollständige Datenschutzerklärung lesen",
-    preferences_title: "Datenschutz-Einstellungen",
-    always_on: "Immer aktiv",
-    reopen: "Cookie-Einstellungen",
-    gpc_notice: "Das Datenschutzsignal Ihres Browsers (Global Privacy Control) wurde berücksichtigt.",
-};
-
-const FR: BuiltIn = BuiltIn {
-    title: "Votre vie privée",
-    summary: "Nous enregistrons l'adresse IP de votre navigateur pour établir des **statistiques d'utilisation** et détecter des **problèmes de fonctionnement**, et des cookies de journal de trafic nous indiquent les pages consultées. Des cookies conservent aussi vos **listes et requêtes** d'une session à l'autre, et votre **connexion** si vous créez un compte.\n\nRien de tout cela ne sert à vous identifier, et rien n'est **jamais partagé avec des tiers**. Vous pouvez accepter ou refuser ; le site fonctionne dans les deux cas, et vous pouvez changer d'avis à tout moment.",
-    accept_all: "Tout accepter",
-    reject_all: "Tout refuser",
-    preferences: "Préférences",
-    save: "Enregistrer mes choix",
-    close: "Fermer",
-    policy_link: "Lire la politique de confidentialité complète",
-    preferences_title: "Préférences de confidentialité",
-    always_on: "Toujours actif",
-    reopen: "Préférences cookies",
-    gpc_notice: "Le signal de confidentialité de votre navigateur (Global Privacy Control) a été respecté.",
-};
-
-const ES: BuiltIn = BuiltIn {
-    title: "Su privacidad",
-    summary: "Registramos la dirección IP de su navegador para elaborar **estadísticas de uso** y detectar **problemas operativos**, y las cookies de registro de tráfico nos indican qué páginas se usan. Las cookies también conservan sus **listas y consultas** entre sesiones, y su **inicio de sesión** si crea una cuenta.\n\nNada de esto se usa para identificarle y **nunca se comparte con terceros**. Puede aceptar o rechazar; el sitio funciona en ambos casos y puede cambiar de opinión en cualquier momento.",
-    accept_all: "Aceptar todo",
-    reject_all: "Rechazar todo",
-    preferences: "Preferencias",
-    save: "Guardar selección",
-    close: "Cerrar",
-    policy_link: "Leer la política de privacidad completa",
-    preferences_title: "Preferencias de privacidad",
-    always_on: "Siempre activo",
-    reopen: "Preferencias de cookies",
-    gpc_notice: "Se ha respetado la señal de privacidad de su navegador (Global Privacy Control).",
-};
-
-const AR: BuiltIn = BuiltIn {
-    title: "خصوصيتك",
-    summary: "نسجّل عنوان IP لمتصفحك لإعداد **إحصاءات الاستخدام** واكتشاف **المشكلات التشغيلية**، وتُظهر لنا ملفات تعريف الارتباط الخاصة بسجل الزيارات الصفحات المستخدمة. كما تحفظ ملفات تعريف الارتباط **قوائمك واستعلاماتك** بين الجلسات، و**تسجيل دخولك** إذا أنشأت حسابًا.\n\nلا يُستخدم أي من ذلك لتحديد هويتك، و**لا تتم مشاركته مع أطراف ثالثة أبدًا**. يمكنك القبول أو الرفض؛ يعمل الموقع في الحالتين، ويمكنك تغيير رأيك في أي وقت.",
-    accept_all: "قبول الكل",
-    reject_all: "رفض الكل",
-    preferences: "التفضيلات",
-    save: "حفظ الاختيارات",
-    close: "إغلاق",
-    policy_link: "اقرأ سياسة الخصوصية كاملة",
-    preferences_title: "تفضيلات الخصوصية",
-    always_on: "مفعّل دائمًا",
-    reopen: "تفضيلات ملفات تعريف الارتباط",
-    gpc_notice: "تم احترام إشارة الخصوصية في متصفحك (Global Privacy Control).",
-};
-
 fn built_in(language: &str) -> Option<&'static BuiltIn> {
-    match language {
-        "en" => Some(&EN),
-        "de" => Some(&DE),
-        "fr" => Some(&FR),
-        "es" => Some(&ES),
-        "ar" => Some(&AR),
-        _ => None,
-    }
+    (language == "en").then_some(&EN)
 }
 
+/// Tags people use for languages whose file has another name: Chinese by region, Norwegian.
+const ALIASES: &[(&str, &str)] = &[
+    ("zh", "zh-Hans"),
+    ("zh-tw", "zh-Hant"),
+    ("zh-hk", "zh-Hant"),
+    ("zh-mo", "zh-Hant"),
+    ("no", "nb"),
+    ("nn", "nb"),
+];
+
 /// Picks the language: the config's `language`, then the page's `<html lang>`, then the browser's
-/// languages, each matched exactly or by primary subtag against the configured and built-in
-/// languages; English when nothing matches.
-pub fn choose_language(config: &Config, page_lang: Option<&str>, browser: &[String]) -> String {
-    if let Some(language) = &config.language {
-        return language.clone();
-    }
-    let available = |tag: &str| config.texts.contains_key(tag) || built_in(tag).is_some();
-    let candidates = page_lang
+/// languages. Each is matched without regard to case against the config's `texts`, `files` (the
+/// embed passes [`LANGUAGE_FILES`]; a Yew app that has no files, nothing) and English; then
+/// without its last subtag (`de-AT` is `de`, `pt-BR-x` is `pt-BR`), each step through the
+/// aliases (`zh-TW` is `zh-Hant`, `no` is `nb`). English when nothing matches. The loader makes
+/// the same choice (`tests/vectors/languages.json` pins both).
+pub fn choose_language(
+    config: &Config,
+    page_lang: Option<&str>,
+    browser: &[String],
+    files: &[&str],
+) -> String {
+    let known = || {
+        config
+            .texts
+            .keys()
+            .map(String::as_str)
+            .chain(files.iter().copied())
+            .chain(["en"])
+    };
+    let candidates = config
+        .language
+        .as_deref()
         .into_iter()
+        .chain(page_lang)
         .chain(browser.iter().map(String::as_str));
     for candidate in candidates {
-        let candidate = candidate.trim();
-        if candidate.is_empty() {
-            continue;
-        }
-        if available(candidate) {
-            return candidate.to_string();
-        }
-        let primary = candidate
-            .split('-')
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        if available(&primary) {
-            return primary;
+        let mut tag = candidate.trim().to_ascii_lowercase();
+        while !tag.is_empty() {
+            let want = ALIASES
+                .iter()
+                .find(|(alias, _)| *alias == tag)
+                .map_or(tag.as_str(), |(_, to)| to);
+            if let Some(hit) = known().find(|k| k.eq_ignore_ascii_case(want)) {
+                return hit.to_string();
+            }
+            let cut = tag.rfind('-').unwrap_or(0);
+            tag.truncate(cut);
         }
     }
     "en".into()
+}
+
+/// Adds the chosen language's file (read by [`read_language_file`]) under the site owner's own
+/// texts for that language: the site's texts win. The file's summary and category texts describe
+/// the default policy (InterMine's), so they apply only while the config keeps it: no summary of
+/// its own in any language, and the default categories.
+pub fn add_language_file(config: &mut Config, language: &str, file: Texts) {
+    let own_summary = config.texts.iter().any(|(_, t)| t.summary.is_some());
+    let default_categories = config.categories == default_categories();
+    let mut texts = config.texts.get(language).cloned().unwrap_or_default();
+    let Texts {
+        title,
+        summary,
+        accept_all,
+        reject_all,
+        preferences,
+        save,
+        close,
+        policy_link,
+        preferences_title,
+        always_on,
+        reopen,
+        gpc_notice,
+        categories,
+    } = file;
+    for (mine, theirs) in [
+        (&mut texts.title, title),
+        (&mut texts.accept_all, accept_all),
+        (&mut texts.reject_all, reject_all),
+        (&mut texts.preferences, preferences),
+        (&mut texts.save, save),
+        (&mut texts.close, close),
+        (&mut texts.policy_link, policy_link),
+        (&mut texts.preferences_title, preferences_title),
+        (&mut texts.always_on, always_on),
+        (&mut texts.reopen, reopen),
+        (&mut texts.gpc_notice, gpc_notice),
+    ] {
+        if mine.is_none() {
+            *mine = theirs;
+        }
+    }
+    if !own_summary && texts.summary.is_none() {
+        texts.summary = summary;
+    }
+    if default_categories {
+        for (id, theirs) in categories.iter() {
+            if !texts.categories.contains_key(id) {
+                texts.categories.insert(id.clone(), theirs.clone());
+            }
+        }
+    }
+    config.texts.insert(language.to_string(), texts);
 }
 
 /// Resolves every text for `language`, with the fallbacks described in the module docs.
@@ -227,23 +239,56 @@ mod tests {
         Config::from_json(json).unwrap()
     }
 
+    /// The language file of `tag`, as the loader fetches it.
+    fn file(tag: &str) -> Texts {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("www/lang")
+            .join(tag.to_string() + ".json");
+        read_language_file(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    fn choose(config: &Config, page: Option<&str>, browser: &[&str]) -> String {
+        let browser: Vec<String> = browser.iter().map(|b| b.to_string()).collect();
+        choose_language(config, page, &browser, LANGUAGE_FILES)
+    }
+
     #[test]
     fn language_comes_from_config_then_page_then_browser() {
         let plain = Config::default();
         assert_eq!(
-            choose_language(&config(r#"{"language":"fr"}"#), Some("de"), &[]),
+            choose(&config(r#"{"language":"fr"}"#), Some("de"), &[]),
             "fr"
         );
-        assert_eq!(choose_language(&plain, Some("de-AT"), &["es".into()]), "de");
+        assert_eq!(choose(&plain, Some("de-AT"), &["es"]), "de");
+        assert_eq!(choose(&plain, None, &["pt-BR", "es-MX"]), "pt-BR");
+        assert_eq!(choose(&plain, None, &["pt-PT"]), "pt");
+        assert_eq!(choose(&plain, Some("xx"), &["ja"]), "ja");
+        assert_eq!(choose(&plain, Some("xx-YY"), &["en-GB"]), "en");
         assert_eq!(
-            choose_language(&plain, None, &["pt-BR".into(), "es-MX".into()]),
-            "es"
+            choose(&config(r#"{"texts":{"nl-BE":{}}}"#), Some("NL-be"), &[]),
+            "nl-BE"
         );
-        assert_eq!(choose_language(&plain, Some("nl"), &["ja".into()]), "en");
-        assert_eq!(
-            choose_language(&config(r#"{"texts":{"nl":{}}}"#), Some("nl-BE"), &[]),
-            "nl"
-        );
+    }
+
+    #[test]
+    fn tags_people_use_find_their_file() {
+        let plain = Config::default();
+        for (tag, file) in [
+            ("zh-TW", "zh-Hant"),
+            ("zh-Hant-HK", "zh-Hant"),
+            ("zh-HK", "zh-Hant"),
+            ("zh-CN", "zh-Hans"),
+            ("zh", "zh-Hans"),
+            ("no", "nb"),
+            ("nb-NO", "nb"),
+            ("SV-se", "sv"),
+            (" de ", "de"),
+        ] {
+            assert_eq!(choose(&plain, Some(tag), &[]), file, "{tag}");
+        }
+        // A Yew app without the files: English unless its own texts have the language.
+        let browser = ["de".to_string()];
+        assert_eq!(choose_language(&plain, None, &browser, &[]), "en");
     }
 
     #[test]
@@ -258,30 +303,63 @@ mod tests {
             "falls back to the owner's English"
         );
         assert_eq!(nl.reject_all, "Decline all", "then to built-in English");
-        let de = resolve(&c, "de");
-        assert_eq!(de.accept_all, "Alle akzeptieren");
-        assert_eq!(de.title, "Ihre Privatsphäre");
     }
 
     #[test]
-    fn built_in_languages_have_every_text_and_arabic_is_rtl() {
-        for language in BUILT_IN_LANGUAGES {
-            let t = resolve(&Config::default(), language);
-            for text in [
-                &t.title,
-                &t.summary,
-                &t.accept_all,
-                &t.reject_all,
-                &t.preferences,
-                &t.save,
-            ] {
-                assert!(!text.is_empty());
-            }
-            assert_eq!(t.rtl, *language == "ar");
-            if *language != "en" {
-                assert_ne!(t.accept_all, EN.accept_all, "{language} is translated");
-            }
-        }
+    fn a_language_file_fills_what_the_site_did_not_write() {
+        let mut c = config(r#"{"texts":{"de":{"acceptAll":"Ja, gerne"}}}"#);
+        add_language_file(&mut c, "de", file("de"));
+        let de = resolve(&c, "de");
+        assert_eq!(de.accept_all, "Ja, gerne", "the site's own text wins");
+        assert_eq!(de.reject_all, file("de").reject_all.unwrap());
+        assert_eq!(de.summary, file("de").summary.unwrap());
+        assert_eq!(
+            de.categories[2].0,
+            file("de")
+                .categories
+                .get("statistics")
+                .unwrap()
+                .label
+                .clone()
+                .unwrap()
+        );
+        assert!(!de.rtl);
+        let mut c = Config::default();
+        add_language_file(&mut c, "ar", file("ar"));
+        assert!(resolve(&c, "ar").rtl, "Arabic is right to left");
+    }
+
+    #[test]
+    fn a_language_file_never_replaces_the_sites_own_policy() {
+        // The site wrote its own summary (in English) and its own categories: the file's InterMine
+        // summary and category texts would describe another policy.
+        let mut c = config(
+            r#"{"texts":{"en":{"summary":"We count visits."}},
+                "categories":[{"id":"essential","label":"Needed","required":true},
+                              {"id":"statistics","label":"Visit counts","description":"Counting."}]}"#,
+        );
+        add_language_file(&mut c, "de", file("de"));
+        let de = resolve(&c, "de");
+        assert_eq!(de.summary, "We count visits.");
+        assert_eq!(
+            de.categories[1],
+            ("Visit counts".into(), "Counting.".into())
+        );
+        assert_eq!(
+            de.accept_all,
+            file("de").accept_all.unwrap(),
+            "the buttons are still German"
+        );
+    }
+
+    #[test]
+    fn a_language_file_missing_a_text_is_refused() {
+        assert_eq!(
+            read_language_file(r#"{"title":"Prywatność"}"#),
+            Err(r#"missing text "summary""#.to_string())
+        );
+        assert!(read_language_file("{").is_err());
+        assert!(read_language_file(r#"{"dir":"rtl"}"#).is_err());
     }
 
     #[test]

@@ -179,7 +179,12 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
     let store = use_memo(config.storage_key.clone(), |key| RecordStore::open(key));
     let texts: Rc<ResolvedTexts> = use_memo(Same(config.clone()), |Same(config)| {
         let page_language = dom::page_language();
-        let language = choose_language(config, page_language.as_deref(), &dom::browser_languages());
+        let language = choose_language(
+            config,
+            page_language.as_deref(),
+            &dom::browser_languages(),
+            &[],
+        );
         resolve(config, &language)
     });
     // The digest of the texts shown is computed only when receipts are sent.
