@@ -195,5 +195,9 @@ export const BANNERS = [
   },
 ];
 
+// The same embed on a page in Polish: the language file comes alongside the wasm (issue 17).
+const ours = BANNERS.findIndex((b) => b.id === 'consent-banner');
+BANNERS.splice(ours + 1, 0, { ...BANNERS[ours], id: 'consent-banner-pl', name: 'consent-banner, Polish page', lang: 'pl' });
+
 /** The one every ratio is taken against. */
 export const REFERENCE = 'vanilla-cookieconsent';

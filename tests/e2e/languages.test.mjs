@@ -92,6 +92,7 @@ test('the config\'s language (ja) wins over the page\'s; the browser\'s language
     assert.equal(await languageOf(page), 'de');
     assert.equal(await button(page, 'accept').innerText(), file('de').acceptAll);
     assert.deepEqual(langRequests(requests), ['/dist/lang/de.json']);
+    assert.deepEqual(await axe(page), [], 'axe: German');
     await context.close();
   }
 });
