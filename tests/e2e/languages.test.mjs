@@ -92,7 +92,8 @@ test('the config\'s language (ja) wins over the page\'s; the browser\'s language
     assert.equal(await languageOf(page), 'de');
     assert.equal(await button(page, 'accept').innerText(), file('de').acceptAll);
     assert.deepEqual(langRequests(requests), ['/dist/lang/de.json']);
-    assert.deepEqual(await axe(page), [], 'axe: German');
+    // (The host page's own missing lang is the page's finding, not the banner's.)
+    assert.deepEqual((await axe(page)).filter((v) => !v.startsWith('html-has-lang')), [], 'axe: German');
     await context.close();
   }
 });
