@@ -15,7 +15,7 @@
   const existing = w[NAME];
   // A second copy does nothing. (An element with id="ConsentBanner" is no copy of ours.)
   if (typeof existing?.version == 'string') return;
-  // The record rule shared with src/record.rs (tests/vectors/records.json pins both).
+  // The record rule shared with src/core/record.rs (tests/vectors/records.json pins both).
   var FORMAT = 1;
   var MAX_RECORD = 4096;
   var SKEW = 864e5;
@@ -25,10 +25,10 @@
   const SOURCES = ['banner', 'api', 'gpc', 'storage'];
   // Config defaults the loader needs; a native test checks them against Config::default().
   const DEFAULTS = /*defaults*/{"revision":1,"storageKey":"consent-banner","categories":[{"id":"essential","required":true},{"id":"functional"},{"id":"statistics"}]}/*end*/;
-  // The reopen button's accessible name in English, the UI's built-in language (src/texts.rs).
+  // The reopen button's accessible name in English, the UI's built-in language (src/core/texts.rs).
   const REOPEN = /*reopen*/{"en":"Cookie preferences"}/*end*/;
   // The languages with a file in dist/lang/ (www/lang/; tests/languages.rs checks the list), and
-  // the tags people use for some of them. src/texts.rs choose_language matches the same way
+  // the tags people use for some of them. src/core/texts.rs choose_language matches the same way
   // (tests/vectors/languages.json pins both).
   const LANGUAGES = /*languages*/'ar bg ca cs da de el es et eu fa fi fr ga gl he hi hr hu id is it ja ko lt lv mt nb nl pl pt pt-BR ro ru sk sl sr sv th tr uk vi zh-Hans zh-Hant'/*end*/.split(' ');
   const ALIASES = { zh: 'zh-Hans', 'zh-tw': 'zh-Hant', 'zh-hk': 'zh-Hant', 'zh-mo': 'zh-Hant', no: 'nb', nn: 'nb' };
@@ -97,7 +97,7 @@
 
   // --- config: the inline JSON script named by data-config (default id "consent-banner-config"),
   // and the data-* overrides; read once, here. The loader checks only what it uses; the UI
-  // validates everything (src/config.rs) from the same text (configText).
+  // validates everything (src/core/config.rs) from the same text (configText).
   const readConfig = () => {
     const id = attr('config') || 'consent-banner-config';
     const el = byId(id);
@@ -187,7 +187,7 @@
 
   // --- Google Consent Mode v2 (README "Google Consent Mode"): at start the default before any tag
   // runs (and the update with a stored decision); then an update on every change. A type is
-  // granted when every category mapped to it is accepted; src/config.rs validates the map. The
+  // granted when every category mapped to it is accepted; src/core/config.rs validates the map. The
   // Global Privacy Control's denials hold everywhere, outside `region` too.
   const consentMode = (start, map = gcm?.map) => {
     if (map) {
@@ -246,7 +246,7 @@
     if (kind) report(kind, message);
   };
 
-  // The same shape as ConsentDetail in src/events.rs.
+  // The same shape as ConsentDetail in src/core/events.rs.
   const detailOf = (r, persisted = !!storage()) => {
     const detail = { decided: !!r, categories: {}, revision: config.revision };
     for (const c of config.categories) detail.categories[c.id] = !!c.required || r?.categories?.[c.id] === true;
@@ -259,7 +259,7 @@
   // --- withdrawal that lasts: on every page view and every change, the cookies (`cookies`) and
   // Web Storage keys (`storage`) listed by each category that is not accepted are deleted, so what
   // a tracker wrote before it was declined (or in its unload handler) does not survive the next
-  // page. The same rule as src/cookies.rs (tests/vectors/cookies.json pins both). ---
+  // page. The same rule as src/core/cookies.rs (tests/vectors/cookies.json pins both). ---
   const matches = (patterns, name) => patterns?.some?.((p) => p.at(-1) == '*' ? name.startsWith(p.slice(0, -1)) : name == p);
   const cleanUp = () => {
     const declined = config.categories.filter((c) => !c.required && !accepted(c.id));
