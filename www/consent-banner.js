@@ -1,5 +1,5 @@
 // consent-banner loader: the record format, events and API are documented in README.md.
-// Classic script in <head>, no dependencies, on every page view (budget: 3 KB brotli). It does
+// Classic script in <head>, no dependencies, on every page view (budget: bench/budget.json). It does
 // what every page view needs: the config and the stored decision, Google Consent Mode (GPC
 // included), the gated tags, the clean-up of declined categories' cookies and storage, the reopen
 // button, the events and the API. On a return visit with a valid stored decision that is all;
@@ -47,7 +47,7 @@
   const listen = method(EventTarget.prototype, 'addEventListener', w);
   const unlisten = method(EventTarget.prototype, 'removeEventListener', w);
   const dispatch = method(EventTarget.prototype, 'dispatchEvent', w);
-  const root = d.documentElement;
+  const root = getter('documentElement').get.call(d);
   const script = getter('currentScript').get.call(d);
   const attr = (n) => script?.dataset[n];
   const nonce = script?.nonce;
