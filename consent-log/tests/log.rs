@@ -34,7 +34,36 @@ on_both!(
     shutdown_under_load_loses_no_acknowledged_receipt,
     the_client_network_is_stored_only_when_turned_on,
     two_collectors_on_one_database_keep_one_chain,
+    known_texts_only_refuses_a_hash_nobody_added,
 );
+
+async fn known_texts_only_refuses_a_hash_nobody_added(kind: &str) {
+    let db = database(kind).await;
+    let mut c = config(&db);
+    c.known_texts_only = true;
+    let (server, store) = start(&c).await;
+    let hashed = consent_log::texts::hash_site("{}", &["en".to_string()]).unwrap();
+    store
+        .add_texts(&hashed[0].sha256, "en", &hashed[0].body, now_ms())
+        .await
+        .unwrap();
+    let unknown = post(server.addr, &receipt("t", |_| {})).await;
+    assert_eq!(unknown.status, 422);
+    assert!(
+        unknown.text().contains("unknown texts"),
+        "{}",
+        unknown.text()
+    );
+    let sha = hashed[0].sha256.clone();
+    let known = post(
+        server.addr,
+        &receipt("t", |v| v["textsSha256"] = sha.into()),
+    )
+    .await;
+    assert_eq!(known.status, 204);
+    assert_eq!(store.count().await.unwrap(), 1);
+    server.shutdown().await;
+}
 
 async fn two_collectors_on_one_database_keep_one_chain(kind: &str) {
     let db = database(kind).await;
