@@ -284,6 +284,14 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_is_a_valid_config() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/consent-log.example.toml");
+        let c = Config::load(Some(path), env(&[])).unwrap();
+        assert_eq!(c.retention_days, 400);
+        assert_eq!(c.allowed_origins.len(), 2);
+    }
+
+    #[test]
     fn mistakes_name_the_setting() {
         assert_eq!(
             Config::load(None, env(&[("CONSENT_LOG_RETENTION", "1")])).err(),
