@@ -146,6 +146,12 @@ pub async fn start(config: Config) -> Result<Running, String> {
 ///
 /// When the address cannot be bound.
 pub async fn start_with(config: Config, store: Store) -> Result<Running, String> {
+    if !store.last_row_matches_key().await.unwrap_or(true) {
+        tracing::error!(
+            "the last row's hash does not match this chain_key: was the key changed, or the row \
+             altered? (consent-log verify)"
+        );
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("listen {}: {e}", config.listen))?;

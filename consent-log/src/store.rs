@@ -506,6 +506,27 @@ impl Store {
         Ok(out)
     }
 
+    /// Whether the last row's hash is what this collector's key computes (a changed or missing
+    /// `chain_key` shows here at start, rather than at the next `verify`). `true` for an empty log.
+    ///
+    /// # Errors
+    ///
+    /// On a database error.
+    pub async fn last_row_matches_key(&self) -> Result<bool, sqlx::Error> {
+        let last = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM receipts ORDER BY seq DESC LIMIT 1"
+        ))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match last {
+            Some(r) => {
+                let r = row(&r)?;
+                chain::link(self.key.as_deref(), &r.prev_hash, &r.content) == r.hash
+            }
+            None => true,
+        })
+    }
+
     /// The pool, for tests that tamper with rows.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
