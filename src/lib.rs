@@ -17,20 +17,44 @@
 //! visit, activates the accepted tags without loading any WebAssembly. Only when there is no valid
 //! decision does it import this crate's UI, which renders [`ui::ConsentBanner`] in a shadow root.
 //!
-//! A Yew app can use the component directly:
+//! A Yew app wraps itself in [`ui::ConsentProvider`], which renders the banner in its own shadow
+//! root (the same `<consent-banner>` element and stylesheet as the embed: the app's CSS and the
+//! banner's stay apart), and reads the decision anywhere below with [`ui::use_consent`], from the
+//! first render on:
 //!
 //! ```no_run
 //! use std::rc::Rc;
-//! use consent_banner::{config::Config, ui::ConsentBanner};
+//! use consent_banner::config::Config;
+//! use consent_banner::ui::{use_consent, ConsentProvider};
 //! use yew::prelude::*;
 //!
 //! #[component]
+//! fn Analytics() -> Html {
+//!     let consent = use_consent();
+//!     let settings = {
+//!         let consent = consent.clone();
+//!         Callback::from(move |_: MouseEvent| consent.show_preferences())
+//!     };
+//!     html! {
+//!         <footer>
+//!             if consent.allows("statistics") { <p>{"Usage statistics: on"}</p> }
+//!             <button onclick={settings}>{"Cookie settings"}</button>
+//!         </footer>
+//!     }
+//! }
+//!
+//! #[component]
 //! fn App() -> Html {
-//!     let config = Rc::new(Config::default());
+//!     // One `Rc<Config>` for the app's life (the provider compares it by address).
+//!     let config: Rc<Config> = use_memo((), |()| Config::default());
 //!     let on_change = Callback::from(|detail: consent_banner::events::ConsentDetail| {
 //!         if detail.categories.get("statistics") == Some(&true) { /* start statistics */ }
 //!     });
-//!     html! { <ConsentBanner {config} {on_change} /> }
+//!     html! {
+//!         <ConsentProvider {config} {on_change}>
+//!             <Analytics />
+//!         </ConsentProvider>
+//!     }
 //! }
 //! ```
 //!

@@ -564,3 +564,232 @@ async fn keys_the_banner_handles_never_reach_the_page() {
     );
     host.remove();
 }
+
+// The provider and the hook: a Yew app's view of the state.
+
+mod provider {
+    use super::*;
+    use consent_banner::consent::{decide, Action};
+    use consent_banner::record::Source;
+    use consent_banner::ui::{use_consent, Consent, ConsentProvider};
+    use yew::prelude::*;
+
+    thread_local! {
+        /// What the app's component saw, render after render: (decided, statistics, source).
+        static SEEN: RefCell<Vec<(bool, bool, Option<Source>)>> = const { RefCell::new(Vec::new()) };
+        /// The handle the app's component got.
+        static HANDLE: RefCell<Option<Consent>> = const { RefCell::new(None) };
+    }
+
+    #[component]
+    fn Probe() -> Html {
+        let consent = use_consent();
+        SEEN.with(|seen| {
+            seen.borrow_mut().push((
+                consent.decided(),
+                consent.allows("statistics"),
+                consent.detail().source,
+            ))
+        });
+        HANDLE.with(|handle| *handle.borrow_mut() = Some(consent.clone()));
+        html! { <h1 class="title" id="app-title">{"An app"}</h1> }
+    }
+
+    #[derive(Properties, PartialEq)]
+    struct AppProps {
+        config: Rc<Config>,
+    }
+
+    #[component]
+    fn App(props: &AppProps) -> Html {
+        html! {
+            <ConsentProvider config={props.config.clone()}>
+                <Probe />
+            </ConsentProvider>
+        }
+    }
+
+    fn seen() -> Vec<(bool, bool, Option<Source>)> {
+        SEEN.with(|seen| seen.borrow().clone())
+    }
+
+    fn handle() -> Consent {
+        HANDLE.with(|handle| handle.borrow().clone().unwrap())
+    }
+
+    fn accepted_record(config: &Config) -> String {
+        let now = consent_banner::dom::now_ms();
+        decide(
+            config,
+            None,
+            &Action::AcceptAll,
+            now,
+            "other",
+            Source::Banner,
+        )
+        .to_json()
+    }
+
+    /// Renders the app with a config whose storage key is `key`, `stored` under it first.
+    async fn render_app(key: &str, stored: Option<&str>) -> (Element, Rc<Config>) {
+        SEEN.with(|seen| seen.borrow_mut().clear());
+        let config = Rc::new(Config {
+            storage_key: key.into(),
+            ..Config::default()
+        });
+        match stored {
+            Some(text) => storage().set_item(key, text).unwrap(),
+            None => storage().remove_item(key).unwrap(),
+        }
+        let root = document().create_element("div").unwrap();
+        document().body().unwrap().append_child(&root).unwrap();
+        yew::Renderer::<App>::with_root_and_props(
+            root.clone(),
+            AppProps {
+                config: config.clone(),
+            },
+        )
+        .render();
+        settle().await;
+        (root, config)
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_hook_has_a_stored_decision_from_the_first_render() {
+        let config = Config {
+            storage_key: "test-provider-first".into(),
+            ..Config::default()
+        };
+        let record = accepted_record(&config);
+        render_app("test-provider-first", Some(&record)).await;
+        let seen = seen();
+        assert_eq!(
+            seen.first(),
+            Some(&(true, true, Some(Source::Banner))),
+            "no flash of 'off': {seen:?}"
+        );
+        assert!(seen.iter().all(|(decided, on, _)| *decided && *on));
+        let (_, banner) = mounted();
+        assert!(banner.query_selector(".banner").unwrap().is_none());
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_hook_follows_the_banner_and_its_own_commands() {
+        let (_, config) = render_app("test-provider-change", None).await;
+        assert_eq!(seen().first(), Some(&(false, false, None)));
+        let (_, banner) = mounted();
+        click(&banner, "[data-action=accept]");
+        settle().await;
+        assert_eq!(seen().last(), Some(&(true, true, Some(Source::Banner))));
+        assert!(storage().get_item(&config.storage_key).unwrap().is_some());
+
+        handle().reject_all();
+        settle().await;
+        assert_eq!(seen().last(), Some(&(true, false, Some(Source::Api))));
+        handle().set([("statistics", true)]);
+        settle().await;
+        assert_eq!(seen().last(), Some(&(true, true, Some(Source::Api))));
+
+        handle().show_preferences();
+        settle().await;
+        assert!(banner
+            .query_selector("dialog.prefs, dialog")
+            .unwrap()
+            .is_some());
+        handle().reset();
+        settle().await;
+        assert_eq!(seen().last(), Some(&(false, false, None)));
+        assert!(banner.query_selector(".banner").unwrap().is_some());
+    }
+
+    #[wasm_bindgen_test]
+    async fn another_tabs_decision_reaches_the_hook_and_closes_the_banner() {
+        let key = "test-provider-tab";
+        let (_, config) = render_app(key, None).await;
+        let (_, banner) = mounted();
+        assert!(banner.query_selector(".banner").unwrap().is_some());
+        // Another tab writes the record; this tab hears of it through the `storage` event.
+        storage().set_item(key, &accepted_record(&config)).unwrap();
+        let init = web_sys::StorageEventInit::new();
+        init.set_key(Some(key));
+        let event = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
+        web_sys::window().unwrap().dispatch_event(&event).unwrap();
+        settle().await;
+        assert_eq!(seen().last(), Some(&(true, true, Some(Source::Storage))));
+        assert!(
+            banner.query_selector(".banner").unwrap().is_none(),
+            "the banner closes"
+        );
+        // Another key is none of ours.
+        storage().remove_item(key).unwrap();
+        init.set_key(Some("something-else"));
+        let event = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
+        web_sys::window().unwrap().dispatch_event(&event).unwrap();
+        settle().await;
+        assert_eq!(seen().last(), Some(&(true, true, Some(Source::Storage))));
+    }
+
+    fn style_of(element: &Element, property: &str) -> String {
+        web_sys::window()
+            .unwrap()
+            .get_computed_style(element)
+            .unwrap()
+            .unwrap()
+            .get_property_value(property)
+            .unwrap()
+    }
+
+    const PROPERTIES: &[&str] = &[
+        "font-size",
+        "color",
+        "background-color",
+        "position",
+        "padding-top",
+    ];
+
+    fn styles(element: &Element) -> Vec<String> {
+        PROPERTIES.iter().map(|p| style_of(element, p)).collect()
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_banner_and_the_app_keep_their_own_styles() {
+        let (app, _) = render_app("test-provider-styles", None).await;
+        let hosts = document()
+            .query_selector_all("consent-banner")
+            .unwrap()
+            .length();
+        let (host, banner) = mounted();
+        assert_eq!(host.parent_element().unwrap().local_name(), "body");
+        let inside = |selector: &str| banner.query_selector(selector).unwrap().unwrap();
+        let (title, button) = (inside(".title"), inside(".btn"));
+        let (title_before, button_before) = (styles(&title), styles(&button));
+        let h1 = app.query_selector("#app-title").unwrap().unwrap();
+        // The banner's `.title` rule does not reach the app's `<h1 class="title">`.
+        assert_eq!(style_of(&h1, "font-size"), "32px");
+
+        let sheet = document().create_element("style").unwrap();
+        sheet.set_text_content(Some(
+            ".title { font-size: 99px !important; color: rgb(1, 2, 3) !important } \
+             .btn, button { background-color: rgb(4, 5, 6) !important; padding-top: 77px !important } \
+             dialog, section { position: static !important }",
+        ));
+        document().head().unwrap().append_child(&sheet).unwrap();
+        assert_eq!(styles(&title), title_before, "the app's CSS stays outside");
+        assert_eq!(styles(&button), button_before);
+        assert_eq!(
+            style_of(&h1, "font-size"),
+            "99px",
+            "the app's own CSS works"
+        );
+        sheet.remove();
+
+        // A re-render (a change) keeps one host.
+        handle().accept_all();
+        settle().await;
+        let after = document()
+            .query_selector_all("consent-banner")
+            .unwrap()
+            .length();
+        assert_eq!(after, hosts, "one host");
+    }
+}

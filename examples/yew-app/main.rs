@@ -1,11 +1,9 @@
-//! A Yew app that renders the consent banner as a component, with the same behaviour as the
-//! script-tag build: the decision is stored under the same key, `consent:change` is dispatched on
-//! `window`, and `on_change` hands the app the same detail.
+//! A Yew app with the consent banner: [`ConsentProvider`] renders it in its own shadow root (the
+//! app's CSS and the banner's stay apart) and [`use_consent`] gives any component the current
+//! decision, from the first render on (after a reload with a stored decision, "on" at once).
 //!
 //! ```sh
-//! cargo build --release --example yew-app --target wasm32-unknown-unknown
-//! wasm-bindgen --target web --out-dir examples/yew-app/pkg \
-//!   target/wasm32-unknown-unknown/release/examples/yew-app.wasm
+//! bash scripts/build-example.sh      # builds examples/yew-app/pkg/
 //! node scripts/serve.mjs --root examples/yew-app   # then open http://127.0.0.1:8080/
 //! ```
 
@@ -13,44 +11,58 @@ use std::rc::Rc;
 
 use consent_banner::config::Config;
 use consent_banner::events::ConsentDetail;
-use consent_banner::ui::ConsentBanner;
+use consent_banner::ui::{use_consent, ConsentProvider};
 use yew::prelude::*;
 
-/// The site's config, as a site owner would write it for the script tag.
+/// The site's config, as a site owner would write it for the script tag. (No `receiptEndpoint`:
+/// this example has no consent log to send receipts to.)
 const CONFIG: &str = r#"{
   "revision": 1,
-  "policyUrl": "/privacy-policy",
-  "receiptEndpoint": "/consent/receipts"
+  "policyUrl": "/privacy-policy"
 }"#;
+
+/// The app's statistics line and its "Cookie settings" button, both from the hook.
+#[component]
+fn Statistics() -> Html {
+    let consent = use_consent();
+    let on = consent.allows("statistics");
+    let settings = {
+        let consent = consent.clone();
+        Callback::from(move |_: MouseEvent| consent.show_preferences())
+    };
+    html! {
+        <>
+            <p id="statistics">
+                {if on { "Usage statistics: on" } else { "Usage statistics: off" }}
+            </p>
+            <button type="button" class="btn" id="cookie-settings" onclick={settings}>
+                {"Cookie settings"}
+            </button>
+        </>
+    }
+}
 
 #[component]
 fn App() -> Html {
-    let config = use_memo((), |()| {
+    // One `Rc<Config>` for the app's life: the provider compares it by address.
+    let config: Rc<Config> = use_memo((), |()| {
         Config::from_json(CONFIG).unwrap_or_else(|error| {
             // Fail closed: log the field-named message, fall back to the seed policy.
             consent_banner::dom::report_error(error.into());
             Config::default()
         })
     });
-    let statistics = use_state(|| false);
-    let on_change = {
-        let statistics = statistics.clone();
-        Callback::from(move |detail: ConsentDetail| {
-            // Start or stop the app's own statistics here.
-            statistics.set(detail.categories.get("statistics") == Some(&true));
-        })
-    };
+    // Start or stop the app's own statistics on a change (not at start: the hook has that).
+    let on_change = Callback::from(|detail: ConsentDetail| {
+        let _statistics = detail.categories.get("statistics") == Some(&true);
+    });
     html! {
-        <>
-            <style>{consent_banner::dom::STYLES}</style>
+        <ConsentProvider {config} {on_change}>
             <main>
-                <h1>{"A Yew app"}</h1>
-                <p id="statistics">
-                    {if *statistics { "Usage statistics: on" } else { "Usage statistics: off" }}
-                </p>
+                <h1 class="title">{"A Yew app"}</h1>
+                <Statistics />
             </main>
-            <ConsentBanner config={Rc::clone(&config)} {on_change} />
-        </>
+        </ConsentProvider>
     }
 }
 

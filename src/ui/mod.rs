@@ -3,6 +3,7 @@
 //! props and hand back callbacks; the summary and the reopen button are view functions.
 
 mod banner;
+mod context;
 mod first_layer;
 pub(crate) mod focus;
 mod preferences;
@@ -10,5 +11,6 @@ mod reopen;
 mod summary;
 
 pub use banner::{Command, Commands, ConsentBanner, ConsentBannerProps, InitialView};
+pub use context::{use_consent, Consent, ConsentProvider, ConsentProviderProps};
 pub use first_layer::FirstLayer;
 pub use preferences::{CategoryRow, Preferences};

@@ -1,0 +1,316 @@
+//! The consent state for a whole Yew app: [`ConsentProvider`] renders the banner in its own
+//! shadow root and gives every component below it the current state through [`use_consent`].
+
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::banner::{Command, Commands, ConsentBanner, InitialView};
+use crate::core::config::Config;
+use crate::core::consent::Action;
+use crate::core::events::ConsentDetail;
+use crate::core::map::Map;
+use crate::core::record::{Source, Stored};
+use crate::web::{dom, storage::RecordStore};
+
+/// The current consent state and a handle on the banner: what [`use_consent`] returns. Cheap to
+/// clone; two are equal when they show the same state of the same banner.
+///
+/// ```no_run
+/// # use consent_banner::ui::use_consent;
+/// # use yew::prelude::*;
+/// #[component]
+/// fn Maps() -> Html {
+///     let consent = use_consent();
+///     if consent.allows("functional") {
+///         html! { <iframe src="https://maps.example/embed" /> }
+///     } else {
+///         let open = Callback::from(move |_: MouseEvent| consent.show_preferences());
+///         html! { <button onclick={open}>{"Allow functional cookies to see the map"}</button> }
+///     }
+/// }
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct Consent {
+    detail: Rc<ConsentDetail>,
+    commands: Commands,
+}
+
+impl Default for Consent {
+    /// Undecided, no categories, and a handle connected to no banner (outside a provider).
+    fn default() -> Self {
+        Consent {
+            detail: Rc::new(ConsentDetail {
+                decided: false,
+                categories: Map::new(),
+                revision: 0,
+                given: None,
+                updated: None,
+                expires: None,
+                id: None,
+                source: None,
+                changed: Vec::new(),
+                persisted: false,
+            }),
+            commands: Commands::default(),
+        }
+    }
+}
+
+impl Consent {
+    /// The whole state, as `consent:change` carries it (`decided`, `categories`, `id`, ...).
+    pub fn detail(&self) -> &ConsentDetail {
+        &self.detail
+    }
+
+    /// `true` when the visitor has made a valid decision (stored, current revision, not expired).
+    pub fn decided(&self) -> bool {
+        self.detail.decided
+    }
+
+    /// `true` when the category `id` may run now: required, or accepted by a valid decision.
+    /// Unknown ids are never allowed.
+    pub fn allows(&self, id: &str) -> bool {
+        self.detail.categories.get(id) == Some(&true)
+    }
+
+    /// Shows the first layer.
+    pub fn show(&self) {
+        self.commands.send(Command::Show);
+    }
+
+    /// Shows the preferences (a "Cookie settings" link).
+    pub fn show_preferences(&self) {
+        self.commands.send(Command::ShowPreferences);
+    }
+
+    /// Closes the banner and the preferences without deciding.
+    pub fn hide(&self) {
+        self.commands.send(Command::Hide);
+    }
+
+    /// Accepts every category (source `api`).
+    pub fn accept_all(&self) {
+        self.commands
+            .send(Command::Decide(Action::AcceptAll, Source::Api));
+    }
+
+    /// Declines every optional category (source `api`): also a withdrawal.
+    pub fn reject_all(&self) {
+        self.commands
+            .send(Command::Decide(Action::RejectAll, Source::Api));
+    }
+
+    /// Sets the given categories (source `api`); the others keep their decision. Unknown and
+    /// required ids are ignored.
+    ///
+    /// ```no_run
+    /// # fn f(consent: consent_banner::ui::Consent) {
+    /// consent.set([("statistics", true), ("functional", false)]);
+    /// # }
+    /// ```
+    pub fn set<K: Into<String>>(&self, choices: impl IntoIterator<Item = (K, bool)>) {
+        let choices = choices.into_iter().map(|(k, on)| (k.into(), on)).collect();
+        self.commands
+            .send(Command::Decide(Action::Set(choices), Source::Api));
+    }
+
+    /// Forgets the stored decision and shows the first layer again.
+    pub fn reset(&self) {
+        self.commands.send(Command::Reset);
+    }
+
+    /// The banner's command handle, for code outside the component tree (a clone keeps working
+    /// after the component that got it is gone).
+    pub fn commands(&self) -> &Commands {
+        &self.commands
+    }
+}
+
+/// Props of [`ConsentProvider`].
+#[derive(Properties, PartialEq)]
+pub struct ConsentProviderProps {
+    /// The validated configuration ([`Config::validate`], or [`Config::from_json`]). Pass the same
+    /// `Rc` on every render (`use_memo`).
+    pub config: Rc<Config>,
+    /// Called after every change of the decision: the banner's (once saved, as
+    /// `consent:change`), the API's ([`Consent::accept_all`], ...) and another tab's (source
+    /// `storage`). Not at start: [`use_consent`] has the stored state from the first render.
+    #[prop_or_default]
+    pub on_change: Callback<ConsentDetail>,
+    /// What the banner shows first.
+    #[prop_or_default]
+    pub initial: InitialView,
+    /// The app, which reads the state with [`use_consent`].
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// The state [`use_consent`] reads, kept for the listeners (another tab) that outlive a render.
+struct Latest {
+    detail: Rc<ConsentDetail>,
+    on_change: Callback<ConsentDetail>,
+}
+
+/// The detail of what is stored under the config's key now (no decision when it is missing,
+/// corrupt, expired or of an older revision). The banner reports a corrupt record; this does not.
+fn stored_detail(config: &Config) -> ConsentDetail {
+    let store = RecordStore::open(&config.storage_key);
+    let stored = Stored::parse(store.read().as_deref());
+    let record = stored.valid_record(config, dom::now_ms());
+    ConsentDetail::new(config, record, Vec::new(), store.is_available())
+}
+
+/// The banner and its state for the whole app. Renders [`ConsentBanner`] into its own
+/// `<consent-banner>` element at the end of `<body>`, in a shadow root with the banner's
+/// stylesheet (as the script-tag build does): the app's CSS does not reach the banner, and the
+/// banner's does not reach the app. Its children read the state with [`use_consent`], from the
+/// first render on: a stored decision is read synchronously when the provider is created.
+///
+/// The state follows every change: the banner's buttons, [`Consent`]'s commands, and another
+/// tab's decision (the `storage` event).
+///
+/// ```no_run
+/// use std::rc::Rc;
+/// use consent_banner::config::Config;
+/// use consent_banner::ui::{use_consent, ConsentProvider};
+/// use yew::prelude::*;
+///
+/// #[component]
+/// fn Statistics() -> Html {
+///     let consent = use_consent();
+///     let settings = {
+///         let consent = consent.clone();
+///         Callback::from(move |_: MouseEvent| consent.show_preferences())
+///     };
+///     html! {
+///         <p>
+///             { if consent.allows("statistics") { "Usage statistics: on" } else { "Usage statistics: off" } }
+///             <button onclick={settings}>{"Cookie settings"}</button>
+///         </p>
+///     }
+/// }
+///
+/// #[component]
+/// fn App() -> Html {
+///     // The same `Rc` on every render.
+///     let config: Rc<Config> = use_memo((), |()| Config::default());
+///     html! {
+///         <ConsentProvider {config}>
+///             <Statistics />
+///         </ConsentProvider>
+///     }
+/// }
+/// ```
+#[component]
+pub fn ConsentProvider(props: &ConsentProviderProps) -> Html {
+    let config = props.config.clone();
+    let latest = use_mut_ref(|| Latest {
+        detail: Rc::new(stored_detail(&config)),
+        on_change: props.on_change.clone(),
+    });
+    latest.borrow_mut().on_change = props.on_change.clone();
+    let detail = use_state(|| latest.borrow().detail.clone());
+    let commands = use_memo((), |()| Commands::default());
+    // One host for the provider's life, removed with it; none where there is no document
+    // (the banner then renders in place).
+    let host = use_memo((), |()| dom::mount_host().ok());
+    {
+        let host = host.clone();
+        use_effect_with((), move |()| {
+            move || {
+                let shadow = host
+                    .as_ref()
+                    .as_ref()
+                    .and_then(|root| root.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok());
+                if let Some(shadow) = shadow {
+                    shadow.host().remove();
+                }
+            }
+        });
+    }
+    let update = {
+        let (latest, detail) = (latest.clone(), detail.setter());
+        Rc::new(move |next: ConsentDetail| {
+            let next = Rc::new(next);
+            let on_change = {
+                let mut latest = latest.borrow_mut();
+                latest.detail = next.clone();
+                latest.on_change.clone()
+            };
+            detail.set(next.clone());
+            on_change.emit((*next).clone());
+        })
+    };
+    let on_change = {
+        let update = update.clone();
+        use_memo((), move |()| Callback::from(move |next| update(next)))
+    };
+    // Another tab decided: the state here at once (source `storage`), then the banner follows.
+    {
+        let (config, latest, commands) = (config.clone(), latest.clone(), commands.clone());
+        use_effect_with(config.storage_key.clone(), move |key| {
+            let key = key.clone();
+            let listener = Closure::<dyn Fn(web_sys::StorageEvent)>::new(
+                move |event: web_sys::StorageEvent| {
+                    // `key` is null when the whole storage was cleared.
+                    if event.key().is_some_and(|k| k != key) {
+                        return;
+                    }
+                    let mut next = stored_detail(&config);
+                    next.source = next.decided.then_some(Source::Storage);
+                    let before = latest.borrow().detail.clone();
+                    next.changed = next
+                        .categories
+                        .iter()
+                        .filter(|(id, on)| before.categories.get(id.as_str()) != Some(on))
+                        .map(|(id, _)| id.clone())
+                        .collect();
+                    update(next);
+                    commands.send(Command::Sync);
+                },
+            );
+            let window = web_sys::window();
+            if let Some(window) = &window {
+                let _ = window
+                    .add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(window) = &window {
+                    let _ = window.remove_event_listener_with_callback(
+                        "storage",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    let consent = Consent {
+        detail: (*detail).clone(),
+        commands: (*commands).clone(),
+    };
+    let banner = html! {
+        <ConsentBanner config={config} on_change={(*on_change).clone()} initial={props.initial}
+            commands={(*commands).clone()} />
+    };
+    let banner = match host.as_ref() {
+        Some(root) => create_portal(banner, root.clone()),
+        None => banner,
+    };
+    html! {
+        <ContextProvider<Consent> context={consent}>
+            { props.children.clone() }
+            { banner }
+        </ContextProvider<Consent>>
+    }
+}
+
+/// The current consent state and a handle on the banner, from the nearest [`ConsentProvider`].
+/// The component re-renders on every change. Outside a provider: undecided, and the commands go
+/// nowhere ([`Consent::default`]).
+#[hook]
+pub fn use_consent() -> Consent {
+    use_context::<Consent>().unwrap_or_default()
+}
