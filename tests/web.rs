@@ -14,7 +14,7 @@ use std::time::Duration;
 use consent_banner::config::Config;
 use consent_banner::record::Stored;
 use consent_banner::ui::{ConsentBanner, ConsentBannerProps, InitialView};
-use wasm_bindgen::{closure::Closure, JsCast};
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{CustomEvent, Element, HtmlElement};
 
@@ -303,10 +303,12 @@ async fn closing_the_preferences_returns_focus_to_the_page_element_that_opened_t
 
 #[wasm_bindgen_test]
 async fn arabic_texts_render_right_to_left() {
-    let config = Config {
-        language: Some("ar".into()),
-        ..Config::default()
-    };
+    // Arabic is a language file (www/lang/ar.json), as the loader hands it to `mount`.
+    let mut config = Config::default();
+    let file =
+        consent_banner::texts::read_language_file(include_str!("../www/lang/ar.json")).unwrap();
+    consent_banner::texts::add_language_file(&mut config, "ar", file);
+    config.language = Some("ar".into());
     let (root, _) = mount_with("test-ar", InitialView::Auto, config).await;
     let cb = root.query_selector(".cb").unwrap().unwrap();
     assert_eq!(cb.get_attribute("lang").as_deref(), Some("ar"));
@@ -632,11 +634,18 @@ mod provider {
 
     /// Renders the app with a config whose storage key is `key`, `stored` under it first.
     async fn render_app(key: &str, stored: Option<&str>) -> (Element, Rc<Config>) {
-        SEEN.with(|seen| seen.borrow_mut().clear());
-        let config = Rc::new(Config {
+        let config = Config {
             storage_key: key.into(),
             ..Config::default()
-        });
+        };
+        render_app_with(config, stored).await
+    }
+
+    /// Renders the app with `config`, `stored` under its storage key first.
+    async fn render_app_with(config: Config, stored: Option<&str>) -> (Element, Rc<Config>) {
+        SEEN.with(|seen| seen.borrow_mut().clear());
+        let config = Rc::new(config);
+        let key = config.storage_key.as_str();
         match stored {
             Some(text) => storage().set_item(key, text).unwrap(),
             None => storage().remove_item(key).unwrap(),
@@ -791,5 +800,46 @@ mod provider {
             .unwrap()
             .length();
         assert_eq!(after, hosts, "one host");
+    }
+
+    #[wasm_bindgen_test]
+    async fn google_consent_mode_gets_the_default_at_start_and_an_update_on_every_change() {
+        // The page's gtag (Google's snippet defines it): every call's arguments, as JSON.
+        let calls = Rc::new(RefCell::new(Vec::<String>::new()));
+        let sink = calls.clone();
+        let gtag = Closure::<dyn Fn(JsValue, JsValue, JsValue)>::new(
+            move |a: JsValue, b: JsValue, c: JsValue| {
+                let args = js_sys::Array::of3(&a, &b, &c);
+                sink.borrow_mut()
+                    .push(js_sys::JSON::stringify(&args).unwrap().as_string().unwrap());
+            },
+        );
+        let window = web_sys::window().unwrap();
+        js_sys::Reflect::set(&window, &"gtag".into(), gtag.as_ref()).unwrap();
+        gtag.forget();
+
+        let key = "test-provider-gcm";
+        let mut config = Config::from_json(
+            r#"{"googleConsentMode":{"map":{"statistics":["analytics_storage"]}}}"#,
+        )
+        .unwrap();
+        config.storage_key = key.into();
+        let record = accepted_record(&config);
+        render_app_with(config, Some(&record)).await;
+        assert_eq!(
+            *calls.borrow(),
+            [
+                r#"["consent","default",{"analytics_storage":"granted","wait_for_update":500}]"#,
+                r#"["consent","update",{"analytics_storage":"granted"}]"#,
+            ],
+            "the stored decision at start"
+        );
+        handle().reject_all();
+        settle().await;
+        assert_eq!(
+            calls.borrow().last().unwrap(),
+            r#"["consent","update",{"analytics_storage":"denied"}]"#
+        );
+        js_sys::Reflect::delete_property(&window, &"gtag".into()).unwrap();
     }
 }

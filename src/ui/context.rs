@@ -8,9 +8,11 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::banner::{Command, Commands, ConsentBanner, InitialView};
+use super::consent_mode;
 use crate::core::config::Config;
 use crate::core::consent::Action;
 use crate::core::events::ConsentDetail;
+use crate::core::gpc;
 use crate::core::map::Map;
 use crate::core::record::{Source, Stored};
 use crate::web::{dom, storage::RecordStore};
@@ -207,9 +209,23 @@ fn stored_detail(config: &Config) -> ConsentDetail {
 #[component]
 pub fn ConsentProvider(props: &ConsentProviderProps) -> Html {
     let config = props.config.clone();
-    let latest = use_mut_ref(|| Latest {
-        detail: Rc::new(stored_detail(&config)),
-        on_change: props.on_change.clone(),
+    let latest = use_mut_ref(|| {
+        let detail = stored_detail(&config);
+        // Google Consent Mode's default, as early as the app can: when the provider is created.
+        if let Some(mode) = &config.google_consent_mode {
+            let gpc_declined = match detail.decided {
+                true => Vec::new(),
+                false => gpc::declined(&config, dom::global_privacy_control()),
+            };
+            for call in consent_mode::start(mode, &detail.categories, detail.decided, &gpc_declined)
+            {
+                consent_mode::call(&call);
+            }
+        }
+        Latest {
+            detail: Rc::new(detail),
+            on_change: props.on_change.clone(),
+        }
     });
     latest.borrow_mut().on_change = props.on_change.clone();
     let detail = use_state(|| latest.borrow().detail.clone());
@@ -232,8 +248,11 @@ pub fn ConsentProvider(props: &ConsentProviderProps) -> Html {
         });
     }
     let update = {
-        let (latest, detail) = (latest.clone(), detail.setter());
+        let (latest, detail, config) = (latest.clone(), detail.setter(), config.clone());
         Rc::new(move |next: ConsentDetail| {
+            if let Some(mode) = &config.google_consent_mode {
+                consent_mode::call(&consent_mode::update(mode, &next.categories));
+            }
             let next = Rc::new(next);
             let on_change = {
                 let mut latest = latest.borrow_mut();

@@ -3,6 +3,7 @@
 //! props and hand back callbacks; the summary and the reopen button are view functions.
 
 mod banner;
+mod consent_mode;
 mod context;
 mod first_layer;
 pub(crate) mod focus;
