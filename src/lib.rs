@@ -58,6 +58,10 @@
 //! }
 //! ```
 //!
+//! A config built in Rust ([`config::Category::new`] and its setters, the struct update syntax
+//! over [`config::Config::default`]) is checked by [`config::Config::validated`], with the same
+//! rules and field-named errors as the JSON path.
+//!
 //! A whole app, with its build commands, is in `examples/yew-app/`.
 //!
 //! The crate in layers: [`core`] is pure (the config, texts, record, decisions, receipts, GPC,
@@ -67,6 +71,7 @@
 //! also here at the top ([`config`], [`texts`], [`record`], ...), where they have always been.
 #![deny(missing_docs)]
 
+mod builder;
 pub mod core;
 mod json;
 pub mod ui;

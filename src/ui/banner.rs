@@ -18,6 +18,14 @@ use crate::core::texts::{choose_language, resolve, ResolvedTexts};
 use crate::web::{dom, page::WebPage, storage::RecordStore};
 
 /// A handle to send [`Command`]s to a mounted [`ConsentBanner`]. Clones share the same banner.
+/// In an app under [`super::ConsentProvider`], [`super::Consent`]'s methods send them.
+///
+/// ```no_run
+/// use consent_banner::ui::{Command, Commands};
+///
+/// let commands = Commands::default(); // given to the banner as its `commands` prop
+/// commands.send(Command::ShowPreferences); // kept until the banner has mounted
+/// ```
 #[derive(Clone, Default)]
 pub struct Commands(
     Rc<RefCell<Option<Callback<Command>>>>,
@@ -173,6 +181,10 @@ fn rows(config: &Config, texts: &ResolvedTexts, banner: &Banner) -> Rc<Vec<Categ
 
 /// The consent banner: the hooks and views around [`Banner`], which holds the state and every
 /// transition (`crate::core::banner`). Every button and API call is a [`Command`] run there.
+///
+/// The bare component, rendered where it is mounted and with no styles of its own: the embed
+/// mounts it in its own shadow root. A Yew app renders [`super::ConsentProvider`], which puts it
+/// in a shadow root with its stylesheet and gives the app the state ([`super::use_consent`]).
 #[component]
 pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
     let config = props.config.clone();
