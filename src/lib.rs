@@ -101,20 +101,21 @@ use crate::ui::{Command, Commands, ConsentBanner, ConsentBannerProps, InitialVie
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-/// The mounted banner, as the loader sees it.
-#[wasm_bindgen]
+/// The mounted banner, as the loader sees it. Its methods are JavaScript exports with the `embed`
+/// feature (the dist build's).
+#[cfg_attr(feature = "embed", wasm_bindgen)]
 pub struct Ui {
     commands: Commands,
 }
 
-#[wasm_bindgen]
+#[cfg_attr(feature = "embed", wasm_bindgen)]
 impl Ui {
     /// Shows the first layer.
     pub fn show(&self) {
         self.commands.send(Command::Show);
     }
     /// Shows the preferences.
-    #[wasm_bindgen(js_name = showPreferences)]
+    #[cfg_attr(feature = "embed", wasm_bindgen(js_name = showPreferences))]
     pub fn show_preferences(&self) {
         self.commands.send(Command::ShowPreferences);
     }
@@ -123,13 +124,13 @@ impl Ui {
         self.commands.send(Command::Hide);
     }
     /// Accepts every category (source `api`).
-    #[wasm_bindgen(js_name = acceptAll)]
+    #[cfg_attr(feature = "embed", wasm_bindgen(js_name = acceptAll))]
     pub fn accept_all(&self) {
         self.commands
             .send(Command::Decide(Action::AcceptAll, Source::Api));
     }
     /// Declines every optional category (source `api`).
-    #[wasm_bindgen(js_name = rejectAll)]
+    #[cfg_attr(feature = "embed", wasm_bindgen(js_name = rejectAll))]
     pub fn reject_all(&self) {
         self.commands
             .send(Command::Decide(Action::RejectAll, Source::Api));
@@ -157,8 +158,9 @@ impl Ui {
     }
 }
 
-/// Parses `config_text` (the exact text the loader read, its `data-*` overrides applied), then
-/// renders the banner in a new `<consent-banner>` shadow root. `view` is `"auto"`,
+/// The loader's entry (a JavaScript export with the `embed` feature). Parses `config_text` (the
+/// exact text the loader read, its `data-*` overrides applied), then renders the banner in a new
+/// `<consent-banner>` shadow root. `view` is `"auto"`,
 /// `"preferences"` or `"closed"`. `categories` is the loader's reading of the config's categories
 /// ([`category_signature`]: `essential*,functional,statistics`). `channel(name, text)` is the
 /// loader's private channel: `("change", detail_json)` right before each public `consent:change`,
@@ -174,7 +176,7 @@ impl Ui {
 /// A config error with the field-named message of [`config::ConfigError`]; `config: the loader
 /// and the banner read different categories (loader "…", banner "…")` when `categories` differs
 /// from the config's; or a DOM failure.
-#[wasm_bindgen]
+#[cfg_attr(feature = "embed", wasm_bindgen)]
 pub fn mount(
     config_text: &str,
     view: &str,
@@ -255,7 +257,7 @@ pub fn category_signature(config: &Config) -> String {
 }
 
 /// Checks a config without mounting anything: `""` when valid, else the error message.
-#[wasm_bindgen(js_name = checkConfig)]
+#[cfg_attr(feature = "embed", wasm_bindgen(js_name = checkConfig))]
 pub fn check_config(config_json: &str) -> String {
     Config::from_json(config_json)
         .err()
