@@ -231,6 +231,7 @@ pub fn mount(
         on_change: Default::default(),
         initial,
         commands: commands.clone(),
+        events: true,
     };
     // The first render in a task of its own: the config read and the shadow root in this one, so
     // neither task is long on a slow device. (Commands sent in between wait for the render.)

@@ -47,6 +47,7 @@ async fn mount_with(key: &str, initial: InitialView, config: Config) -> (Element
         on_change: Default::default(),
         initial,
         commands: Default::default(),
+        events: true,
     };
     yew::Renderer::<ConsentBanner>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -346,6 +347,7 @@ async fn a_command_sent_while_a_decision_runs_runs_after_it() {
         on_change,
         initial: InitialView::Auto,
         commands,
+        events: true,
     };
     yew::Renderer::<ConsentBanner>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -600,12 +602,14 @@ mod provider {
     #[derive(Properties, PartialEq)]
     struct AppProps {
         config: Rc<Config>,
+        #[prop_or_default]
+        events: bool,
     }
 
     #[component]
     fn App(props: &AppProps) -> Html {
         html! {
-            <ConsentProvider config={props.config.clone()}>
+            <ConsentProvider config={props.config.clone()} events={props.events}>
                 <Probe />
             </ConsentProvider>
         }
@@ -643,6 +647,16 @@ mod provider {
 
     /// Renders the app with `config`, `stored` under its storage key first.
     async fn render_app_with(config: Config, stored: Option<&str>) -> (Element, Rc<Config>) {
+        render_app_events(config, stored, false).await
+    }
+
+    /// Renders the app with `config`, `stored` under its storage key first, and the provider's
+    /// `events`.
+    async fn render_app_events(
+        config: Config,
+        stored: Option<&str>,
+        events: bool,
+    ) -> (Element, Rc<Config>) {
         SEEN.with(|seen| seen.borrow_mut().clear());
         let config = Rc::new(config);
         let key = config.storage_key.as_str();
@@ -656,6 +670,7 @@ mod provider {
             root.clone(),
             AppProps {
                 config: config.clone(),
+                events,
             },
         )
         .render();
@@ -841,5 +856,30 @@ mod provider {
             r#"["consent","update",{"analytics_storage":"denied"}]"#
         );
         js_sys::Reflect::delete_property(&window, &"gtag".into()).unwrap();
+    }
+
+    #[wasm_bindgen_test]
+    async fn window_events_only_when_the_app_asks_for_them() {
+        let changes = capture("consent:change");
+        let shows = capture("consent:show");
+        let config = |key: &str| Config {
+            storage_key: key.into(),
+            ..Config::default()
+        };
+        render_app_events(config("test-provider-quiet"), None, false).await;
+        handle().accept_all();
+        settle().await;
+        assert_eq!(seen().last(), Some(&(true, true, Some(Source::Api))));
+        assert_eq!(changes.borrow().len(), 0, "no consent:change by default");
+        assert_eq!(shows.borrow().len(), 0, "no consent:show by default");
+
+        render_app_events(config("test-provider-events"), None, true).await;
+        assert_eq!(shows.borrow().len(), 1, "consent:show when asked for");
+        handle().accept_all();
+        settle().await;
+        let detail: serde_json::Value =
+            serde_json::from_str(changes.borrow().last().unwrap()).unwrap();
+        assert_eq!(detail["source"], "api");
+        assert_eq!(detail["categories"]["statistics"], true);
     }
 }

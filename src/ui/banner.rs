@@ -5,11 +5,11 @@ use yew::prelude::*;
 
 use super::reopen::reopen_button;
 use super::{focus, CategoryRow, FirstLayer, Preferences};
-use crate::core::banner::{Banner, Setting, View};
+use crate::core::banner::{Banner, Location, Page, Setting, View};
 pub use crate::core::banner::{Command, InitialView};
 use crate::core::config::Config;
 use crate::core::consent::Action;
-use crate::core::events::ConsentDetail;
+use crate::core::events::{ConsentDetail, ErrorDetail, StorageError};
 use crate::core::gpc;
 use crate::core::map::Map;
 use crate::core::receipt::Shown;
@@ -73,6 +73,11 @@ pub struct ConsentBannerProps {
     /// Handle for orders from outside the component.
     #[prop_or_default]
     pub commands: Commands,
+    /// Dispatches `consent:change`, `consent:show`, `consent:hide` and `consent:error` on
+    /// `window`, as the embed does. Default `true`; [`super::ConsentProvider`] passes its own
+    /// `events` prop (default `false`). Without them an error is still logged on the console.
+    #[prop_or(true)]
+    pub events: bool,
 }
 
 // The config is compared by address, not field by field: the same `Rc` is the same config (a
@@ -85,11 +90,74 @@ impl PartialEq for ConsentBannerProps {
             on_change,
             initial,
             commands,
+            events,
         } = self;
         Rc::ptr_eq(config, &other.config)
             && *on_change == other.on_change
             && *initial == other.initial
             && *commands == other.commands
+            && *events == other.events
+    }
+}
+
+/// The browser as the banner sees it ([`WebPage`]), with the public events on `window` only when
+/// `events` is set.
+struct AppPage<'a> {
+    web: WebPage<'a>,
+    events: bool,
+}
+
+impl Page for AppPage<'_> {
+    fn now(&self) -> u64 {
+        self.web.now()
+    }
+    fn random_id(&self) -> String {
+        self.web.random_id()
+    }
+    fn persistent(&self) -> bool {
+        self.web.persistent()
+    }
+    fn load(&self) -> Option<String> {
+        self.web.load()
+    }
+    fn store(&self, record_json: &str) -> Result<(), StorageError> {
+        self.web.store(record_json)
+    }
+    fn clear(&self) {
+        self.web.clear();
+    }
+    fn cookies(&self) -> String {
+        self.web.cookies()
+    }
+    fn set_cookie(&self, cookie: &str) {
+        self.web.set_cookie(cookie);
+    }
+    fn location(&self) -> Location {
+        self.web.location()
+    }
+    fn tell(&self, name: &str, text: &str) -> bool {
+        self.web.tell(name, text)
+    }
+    fn dispatch(&self, name: &str, detail_json: &str) {
+        if self.events {
+            self.web.dispatch(name, detail_json);
+        }
+    }
+    fn changed(&self, detail: ConsentDetail) {
+        self.web.changed(detail);
+    }
+    fn beacon(&self, url: &str, body: &str) {
+        self.web.beacon(url, body);
+    }
+    fn reload(&self) {
+        self.web.reload();
+    }
+    fn report(&self, error: ErrorDetail) {
+        if self.events {
+            self.web.report(error);
+        } else {
+            web_sys::console::error_1(&("consent-banner: ".to_string() + &error.message).into());
+        }
     }
 }
 
@@ -208,15 +276,19 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
         gpc::declined(config, dom::global_privacy_control())
     });
     let on_change = props.on_change.clone();
+    let events = props.events;
     let banner = use_mut_ref(|| {
         let setting = Setting {
             config: &config,
             shown: None,
             gpc_declined: &gpc_declined,
         };
-        let page = WebPage {
-            store: &store,
-            on_change: &|_| {},
+        let page = AppPage {
+            web: WebPage {
+                store: &store,
+                on_change: &|_| {},
+            },
+            events: props.events,
         };
         Banner::mount(setting, &page, props.initial)
     });
@@ -248,9 +320,12 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
                 gpc_declined: &gpc_declined,
             };
             let emit = |detail| on_change.emit(detail);
-            let page = WebPage {
-                store: &store,
-                on_change: &emit,
+            let page = AppPage {
+                web: WebPage {
+                    store: &store,
+                    on_change: &emit,
+                },
+                events,
             };
             while !pending.borrow().is_empty() {
                 let command = pending.borrow_mut().remove(0);

@@ -145,6 +145,11 @@ pub struct ConsentProviderProps {
     /// What the banner shows first.
     #[prop_or_default]
     pub initial: InitialView,
+    /// Also dispatch `consent:change`, `consent:show`, `consent:hide` and `consent:error` on
+    /// `window`, as the embed does (for scripts of the page outside the app). Default `false`:
+    /// the app has [`use_consent`] and `on_change`, and errors are logged on the console.
+    #[prop_or_default]
+    pub events: bool,
     /// The app, which reads the state with [`use_consent`].
     #[prop_or_default]
     pub children: Html,
@@ -312,7 +317,7 @@ pub fn ConsentProvider(props: &ConsentProviderProps) -> Html {
     };
     let banner = html! {
         <ConsentBanner config={config} on_change={(*on_change).clone()} initial={props.initial}
-            commands={(*commands).clone()} />
+            commands={(*commands).clone()} events={props.events} />
     };
     let banner = match host.as_ref() {
         Some(root) => create_portal(banner, root.clone()),
