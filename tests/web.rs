@@ -736,6 +736,14 @@ mod provider {
         storage().set_item(key, &accepted_record(&config)).unwrap();
         let init = web_sys::StorageEventInit::new();
         init.set_key(Some(key));
+        // The same key in sessionStorage is none of ours.
+        let session = web_sys::window().unwrap().session_storage().unwrap();
+        init.set_storage_area(session.as_ref());
+        let event = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
+        web_sys::window().unwrap().dispatch_event(&event).unwrap();
+        settle().await;
+        assert_eq!(seen().last(), Some(&(false, false, None)));
+        init.set_storage_area(Some(&storage()));
         let event = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
         web_sys::window().unwrap().dispatch_event(&event).unwrap();
         settle().await;

@@ -279,8 +279,10 @@ pub fn ConsentProvider(props: &ConsentProviderProps) -> Html {
             let key = key.clone();
             let listener = Closure::<dyn Fn(web_sys::StorageEvent)>::new(
                 move |event: web_sys::StorageEvent| {
-                    // `key` is null when the whole storage was cleared.
-                    if event.key().is_some_and(|k| k != key) {
+                    // `key` is null when the whole storage was cleared; sessionStorage is not
+                    // where the record is.
+                    let local = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+                    if event.key().is_some_and(|k| k != key) || event.storage_area() != local {
                         return;
                     }
                     let mut next = stored_detail(&config);
