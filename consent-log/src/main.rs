@@ -17,8 +17,9 @@ usage: consent-log [--config FILE] COMMAND
   show CONSENT_ID               every receipt of one consent id, with the texts shown (JSON)
   export --from DAY --to DAY [--format ndjson|csv]
                                 receipts by decision day (YYYY-MM-DD, both inclusive), streamed
-  texts add --config SITE.json [--language L]...
+  texts add --config SITE.json [--lang-dir DIST/lang] [--language L]...
                                 store the texts the banner shows for this site config, by hash
+                                (the language files of your dist/: default ./dist/lang)
   purge [--days N]              remove receipts older than N days (default: retention_days)
   migrate                       create or update the schema, then exit
 
@@ -202,7 +203,20 @@ async fn run(config: Config, args: Vec<String>) -> Result<ExitCode, String> {
             }
             let site = flag(rest, "--config").ok_or("texts add: --config SITE.json")?;
             let json = std::fs::read_to_string(&site).map_err(|e| format!("{site}: {e}"))?;
-            let hashed = texts::hash_site(&json, &flags(rest, "--language"))
+            // The language files: --lang-dir, else dist/lang when run from a checkout.
+            let lang_dir = flag(rest, "--lang-dir")
+                .map(std::path::PathBuf::from)
+                .or_else(|| {
+                    let dist = std::path::PathBuf::from("dist/lang");
+                    dist.is_dir().then_some(dist)
+                });
+            if lang_dir.is_none() {
+                eprintln!(
+                    "consent-log: no --lang-dir: only English and the config's own languages \
+                     (give the lang/ folder of your dist/ for the others)"
+                );
+            }
+            let hashed = texts::hash_site(&json, &flags(rest, "--language"), lang_dir.as_deref())
                 .map_err(|e| format!("{site}: {e}"))?;
             let store = open(&config).await?;
             for t in &hashed {

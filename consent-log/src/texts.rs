@@ -1,17 +1,19 @@
 //! The texts a `textsSha256` stands for. `consent-log texts add --config site.json` reads the
 //! site's banner config with the banner crate's own parser, resolves the texts of each language the
-//! banner can show, and hashes them with the crate's own [`texts_sha256`]. What is stored is the
-//! exact JSON that hash covers (checked: its SHA-256 must equal the crate's), so anyone can
-//! recompute the hash from the log alone.
+//! banner can show as the banner does (English built in; another language from its file in
+//! `dist/lang/` unless the config has its own texts for it), and hashes them with the crate's own
+//! [`texts_sha256`]. What is stored is the exact JSON that hash covers (checked: its SHA-256 must
+//! equal the crate's), so anyone can recompute the hash from the log alone.
+
+use std::path::Path;
 
 use consent_banner::config::Config;
 use consent_banner::receipt::texts_sha256;
-use consent_banner::texts::{resolve, ResolvedTexts};
+use consent_banner::texts::{
+    add_language_file, read_language_file, resolve, ResolvedTexts, LANGUAGE_FILES,
+};
 
 use crate::chain::sha256_hex;
-
-/// The languages built into the banner (its `texts::BUILT_IN_LANGUAGES`).
-pub const BUILT_IN: &[&str] = &["en", "de", "fr", "es", "ar"];
 
 /// One language's texts, hashed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,19 +79,28 @@ pub fn canonical(config: &Config, texts: &ResolvedTexts) -> String {
     out
 }
 
-/// Every language the banner can show for this config (its `texts` keys, its `language`, the
-/// built-in ones), hashed.
+/// Every language the banner can show for this config, hashed: English, the config's own
+/// languages, and (with `lang_dir`, the `lang/` folder of the site's copy of `dist/`) every
+/// language file. `only` limits it to those languages.
 ///
 /// # Errors
 ///
-/// When the config is invalid (the banner's own message), or when the rebuilt JSON does not hash
-/// to the crate's value (this collector and the banner disagree: nothing is stored).
-pub fn hash_site(config_json: &str, only: &[String]) -> Result<Vec<HashedTexts>, String> {
+/// When the config is invalid (the banner's own message), a language file cannot be read, a
+/// language asked for in `only` has neither texts in the config nor a file, or the rebuilt JSON
+/// does not hash to the crate's value (this collector and the banner disagree: nothing is stored).
+pub fn hash_site(
+    config_json: &str,
+    only: &[String],
+    lang_dir: Option<&Path>,
+) -> Result<Vec<HashedTexts>, String> {
     let config = Config::from_json(config_json).map_err(|e| format!("config: {e}"))?;
     let mut languages: Vec<String> = if only.is_empty() {
-        let mut all: Vec<String> = BUILT_IN.iter().map(|s| s.to_string()).collect();
+        let mut all = vec!["en".to_string()];
         all.extend(config.texts.keys().cloned());
         all.extend(config.language.clone());
+        if lang_dir.is_some() {
+            all.extend(LANGUAGE_FILES.iter().map(|s| s.to_string()));
+        }
         all
     } else {
         only.to_vec()
@@ -103,6 +114,27 @@ pub fn hash_site(config_json: &str, only: &[String]) -> Result<Vec<HashedTexts>,
     languages
         .into_iter()
         .map(|language| {
+            let mut config = config.clone();
+            // The loader's rule: the file of a language other than English, unless the site gives
+            // its own texts for it; the UI adds it under the site's texts.
+            if language != "en" && !config.texts.contains_key(&language) {
+                if !LANGUAGE_FILES.contains(&language.as_str()) {
+                    return Err(format!(
+                        "{language}: neither texts in the config nor a language file"
+                    ));
+                }
+                let dir = lang_dir.ok_or_else(|| {
+                    format!(
+                        "{language}: its texts are in dist/lang/{language}.json: give --lang-dir"
+                    )
+                })?;
+                let path = dir.join(format!("{language}.json"));
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                let file =
+                    read_language_file(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+                add_language_file(&mut config, &language, file);
+            }
             let texts = resolve(&config, &language);
             let sha256 = texts_sha256(&config, &texts);
             let body = canonical(&config, &texts);
@@ -125,23 +157,53 @@ pub fn hash_site(config_json: &str, only: &[String]) -> Result<Vec<HashedTexts>,
 mod tests {
     use super::*;
 
+    fn lang_dir() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/lang")
+    }
+
     #[test]
     fn the_stored_json_hashes_to_the_banner_value_for_every_language() {
         let site = r#"{"policyUrl":"/p?a=\"b\"","texts":{"en":{"summary":"Tabs\tand \u0001 and \\ and \"quotes\" and émoji 🍪"},
-            "pt":{"title":"Sua privacidade"}},"categories":[{"id":"essential","label":"E","required":true},
+            "de":{"title":"Ihre Daten"}},"categories":[{"id":"essential","label":"E","required":true},
             {"id":"marketing","label":"M\nL","description":"</script>"}]}"#;
-        let all = hash_site(site, &[]).unwrap();
-        let languages: Vec<&str> = all.iter().map(|t| t.language.as_str()).collect();
-        assert_eq!(languages, ["en", "de", "fr", "es", "ar", "pt"]);
+        let dir = lang_dir();
+        let all = hash_site(site, &[], Some(&dir)).unwrap();
+        assert_eq!(all[0].language, "en");
+        assert_eq!(all[1].language, "de");
+        assert_eq!(all.len(), 1 + LANGUAGE_FILES.len());
         for t in &all {
             assert_eq!(sha256_hex(t.body.as_bytes()), t.sha256);
         }
         assert!(all[0].body.contains("\\u0001"));
+        // The site's own German texts: no file added, so the rest falls back to English.
+        assert!(all[1].body.contains("\"title\":\"Ihre Daten\""));
+        assert!(
+            all[1].body.contains("\"acceptAll\":\"Accept all\""),
+            "{}",
+            all[1].body
+        );
+    }
+
+    #[test]
+    fn a_language_from_its_file_hashes_as_the_banner_pins_it() {
+        // The default config's German texts, as src/core/receipt.rs pins their digest.
+        let dir = lang_dir();
+        let de = hash_site("{}", &["de".to_string()], Some(&dir)).unwrap();
+        let pinned = hash_site("{}", &["en".to_string()], None).unwrap();
+        assert_ne!(de[0].sha256, pinned[0].sha256);
+        assert!(
+            !de[0].body.contains("\"acceptAll\":\"Accept all\""),
+            "German, not English"
+        );
+        assert_eq!(
+            hash_site("{}", &["de".to_string()], None).err(),
+            Some("de: its texts are in dist/lang/de.json: give --lang-dir".to_string())
+        );
     }
 
     #[test]
     fn an_invalid_site_config_is_refused_with_the_banner_message() {
-        let e = hash_site(r#"{"revision":0}"#, &[])
+        let e = hash_site(r#"{"revision":0}"#, &[], None)
             .err()
             .unwrap_or_default();
         assert!(e.starts_with("config: "), "{e}");

@@ -42,7 +42,7 @@ async fn known_texts_only_refuses_a_hash_nobody_added(kind: &str) {
     let mut c = config(&db);
     c.known_texts_only = true;
     let (server, store) = start(&c).await;
-    let hashed = consent_log::texts::hash_site("{}", &["en".to_string()]).unwrap();
+    let hashed = consent_log::texts::hash_site("{}", &["en".to_string()], None).unwrap();
     store
         .add_texts(&hashed[0].sha256, "en", &hashed[0].body, now_ms())
         .await
@@ -582,7 +582,7 @@ async fn show_answers_what_a_consent_id_agreed_to_with_the_texts_shown(kind: &st
     let db = database(kind).await;
     let (server, store) = start(&config(&db)).await;
     let site = r#"{"policyUrl":"/privacy","texts":{"en":{"title":"Cookies here"}}}"#;
-    let hashed = consent_log::texts::hash_site(site, &["en".to_string()]).unwrap();
+    let hashed = consent_log::texts::hash_site(site, &["en".to_string()], None).unwrap();
     assert!(store
         .add_texts(&hashed[0].sha256, "en", &hashed[0].body, now_ms())
         .await
