@@ -35,7 +35,45 @@ on_both!(
     the_client_network_is_stored_only_when_turned_on,
     two_collectors_on_one_database_keep_one_chain,
     known_texts_only_refuses_a_hash_nobody_added,
+    the_server_purges_past_the_retention_period_by_itself,
 );
+
+async fn the_server_purges_past_the_retention_period_by_itself(kind: &str) {
+    let db = database(kind).await;
+    let store = Store::open(&db.url, None).await.unwrap();
+    let old = |id: &str, days_ago: i64| Content {
+        consent_id: id.into(),
+        time_ms: now_ms() - days_ago * 86_400_000,
+        received_ms: now_ms() - days_ago * 86_400_000,
+        revision: 1,
+        action: "accept".into(),
+        source: "banner".into(),
+        categories: r#"{"essential":true}"#.into(),
+        language: "en".into(),
+        texts_sha256: "0".repeat(64),
+        client: None,
+    };
+    store
+        .append(&[old("a", 40), old("b", 35), old("c", 10)])
+        .await
+        .unwrap();
+    store.close().await;
+    let mut c = config(&db);
+    c.retention_days = 30;
+    let (server, store) = start(&c).await;
+    // The first purge runs at start.
+    for _ in 0..50 {
+        if store.count().await.unwrap() == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(store.count().await.unwrap(), 1);
+    assert_eq!(post(server.addr, &receipt("d", |_| {})).await.status, 204);
+    let v = store.verify().await.unwrap();
+    assert_eq!((v.problem, v.from_seq, v.rows), (None, 2, 2));
+    server.shutdown().await;
+}
 
 async fn known_texts_only_refuses_a_hash_nobody_added(kind: &str) {
     let db = database(kind).await;
