@@ -269,3 +269,18 @@ fn the_loader_knows_the_same_language_files() {
     expected.sort();
     assert_eq!(files, expected, "www/lang/ holds exactly the listed files");
 }
+
+#[test]
+fn the_loader_knows_the_texts_of_a_language() {
+    use consent_banner::texts::TEXTS_FIELDS;
+    let loader = std::fs::read_to_string("www/consent-banner.js").expect("loader");
+    let start = loader.find("/*texts*/'").expect("texts marker") + "/*texts*/'".len();
+    let end = start + loader[start..].find("'/*end*/").expect("end marker");
+    let listed: Vec<&str> = loader[start..end].split(' ').collect();
+    let fields: Vec<&str> = TEXTS_FIELDS
+        .iter()
+        .copied()
+        .filter(|f| *f != "categories")
+        .collect();
+    assert_eq!(listed, fields);
+}

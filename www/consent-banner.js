@@ -32,6 +32,9 @@
   // (tests/vectors/languages.json pins both).
   const LANGUAGES = /*languages*/'ar bg ca cs da de el es et eu fa fi fr ga gl he hi hr hu id is it ja ko lt lv mt nb nl pl pt pt-BR ro ru sk sl sr sv th tr uk vi zh-Hans zh-Hant'/*end*/.split(' ');
   const ALIASES = { zh: 'zh-Hans', 'zh-tw': 'zh-Hant', 'zh-hk': 'zh-Hant', 'zh-mo': 'zh-Hant', no: 'nb', nn: 'nb' };
+  // The texts of a language (src/core/config.rs TEXTS_FIELDS, categories aside): a site that gives
+  // them all for its language needs no file.
+  const TEXTS = /*texts*/'title summary acceptAll rejectAll preferences save close policyLink preferencesTitle alwaysOn reopen gpcNotice'/*end*/.split(' ');
 
   // The document's own methods and properties, not what an element named like them makes of
   // `document.x` (DOM clobbering): bound now, from the prototypes.
@@ -343,11 +346,11 @@
     }
     return 'en';
   };
-  // The chosen language's file, unless it is English or the site gives its own texts for it:
+  // The chosen language's file, unless it is English or the site gives every text for it:
   // fetched once, at the first need (a first visit: alongside the wasm; a return visit: for the
   // reopen button's name). Resolves to its text, or to {error} (the UI then shows English).
   const loadLanguage = () => {
-    const url = language != 'en' && !own(texts, language) && new URL(`lang/${language}.json`, extraFile);
+    const url = LANGUAGES.includes(language) && !TEXTS.every((t) => texts[language]?.[t]) && new URL(`lang/${language}.json`, extraFile);
     return langText ||= url ? fetch(url).then((r) => r.ok ? r.text() : Promise.reject(r.status)).catch((e) => ({ error: `${url}: ${e}` })) : resolved;
   };
 

@@ -524,7 +524,7 @@ test('a config error only the UI finds, on a return visit: the stored decision a
   await context.close();
 });
 
-test('a missing translation falls back to the built-in texts of that language', async () => {
+test("a missing translation falls back to that language's file, not to English", async () => {
   const config = { language: 'de', texts: { de: { title: 'Eigene Überschrift' } } };
   const session = await visit(hostPage({ config: inline(config), head: GATED, body: BODY }));
   const { page } = session;

@@ -133,7 +133,7 @@ test('the loader chooses every shared language vector as the Rust core does (tes
   }
 });
 
-test('an English page and a site with its own texts for its language fetch no language file', async () => {
+test('an English page and a site with every text of its own for its language fetch no language file; some texts of its own, the file fills the rest', async () => {
   {
     const { page, requests, context } = await visit(hostPage({ lang: 'en' }));
     await banner(page).waitFor();
@@ -142,12 +142,23 @@ test('an English page and a site with its own texts for its language fetch no la
     await context.close();
   }
   {
-    const config = { texts: { de: { acceptAll: 'Ja, gerne', rejectAll: 'Nein, danke' } } };
-    const { page, requests, context } = await visit(hostPage({ lang: 'de', config }));
+    // Every text of its own: no file. (Some of them only: the file fills the rest, below.)
+    const de = { ...file('de'), acceptAll: 'Ja, gerne', rejectAll: 'Nein, danke' };
+    delete de.categories;
+    const { page, requests, context } = await visit(hostPage({ lang: 'de', config: { texts: { de } } }));
     await banner(page).waitFor();
     await page.waitForLoadState('networkidle');
     assert.equal(await button(page, 'accept').innerText(), 'Ja, gerne');
     assert.deepEqual(langRequests(requests), []);
+    await context.close();
+  }
+  {
+    const config = { texts: { de: { acceptAll: 'Ja, gerne' } } };
+    const { page, requests, context } = await visit(hostPage({ lang: 'de', config }));
+    await banner(page).waitFor();
+    assert.equal(await button(page, 'accept').innerText(), 'Ja, gerne', 'the site\'s own text wins');
+    assert.equal(await button(page, 'reject').innerText(), file('de').rejectAll, 'the file fills the rest');
+    assert.deepEqual(langRequests(requests), ['/dist/lang/de.json']);
     await context.close();
   }
 });
