@@ -9,7 +9,7 @@ mkdir -p target && exec 9>target/.build.lock && flock 9
 out=target/dist-staging
 rm -rf "$out" && mkdir -p "$out"
 # The wasm UI and its glue: build-std for size, LTO, wasm-bindgen, wasm-opt -Oz (see the script).
-CB_FEATURES=talc bash scripts/wasm-pipeline.sh . consent_banner target/wasm-out consent-banner-ui
+CB_FEATURES=talc,embed bash scripts/wasm-pipeline.sh . consent_banner target/wasm-out consent-banner-ui
 cp target/wasm-out/consent-banner-ui_bg.wasm "$out/"
 
 terser() { node_modules/.bin/terser "$@" --ecma 2020 --compress passes=3 --mangle --comments '/^!/'; }

@@ -42,10 +42,11 @@ wasm_test() {
 
 stage fmt          cargo fmt --check
 stage clippy-host  cargo clippy --all-targets -- -D warnings
-stage clippy-wasm  cargo clippy --target wasm32-unknown-unknown --lib --test web --features talc -- -D warnings
+stage clippy-wasm  cargo clippy --target wasm32-unknown-unknown --lib --test web --features talc,embed -- -D warnings
 stage docs         env RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps -q
 stage native       cargo test
 stage build        bash scripts/build.sh
+stage example      bash scripts/build-example.sh
 stage budget       node bench/check-budget.mjs
 stage browser      wasm_test
 # consent-log/ (its own crate): lint, tests on SQLite, the same tests on a throw-away PostgreSQL.

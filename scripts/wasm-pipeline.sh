@@ -31,7 +31,8 @@ if [ "${CB_STD_BUILD:-1}" = 1 ]; then
   std=(-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size)
   target_dir="$target_dir/std"
 fi
-# CB_FEATURES: cargo features of the crate to build (scripts/build.sh: the shipped allocator).
+# CB_FEATURES: cargo features of the crate to build (scripts/build.sh: the shipped allocator and the
+# embed's JavaScript exports).
 features=()
 [ -n "${CB_FEATURES:-}" ] && features=(--features "$CB_FEATURES")
 (cd "$manifest" && RUSTFLAGS="$flags" cargo rustc -q --lib --release --target wasm32-unknown-unknown \
