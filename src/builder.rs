@@ -1,11 +1,10 @@
-// Building a config in Rust: [`Category::new`] and its setters, [`Map`]s from `&str` keys, and
-// [`Config::validated`]. The config's own fields are public and [`Config::default`] is the seed
+// Building a config in Rust: [`Category::new`] and its setters, and [`Config::validated`]
+// (a `Map` is built from keys of any `Into<String>` type: see `core::map`). The config's own fields are public and [`Config::default`] is the seed
 // policy, so the rest is Rust's struct update syntax.
 
 use std::rc::Rc;
 
 use crate::core::config::{Category, Config, ConfigError};
-use crate::core::map::Map;
 
 impl Category {
     /// An optional category with an id and a label, no description, cookies or storage keys.
@@ -110,28 +109,11 @@ impl Config {
     }
 }
 
-/// A map from `&str` keys: `[("statistics", true)].into_iter().collect::<Map<bool>>()`. Later
-/// entries replace earlier ones with the same key.
-impl<'a, V> FromIterator<(&'a str, V)> for Map<V> {
-    fn from_iter<I: IntoIterator<Item = (&'a str, V)>>(entries: I) -> Self {
-        entries
-            .into_iter()
-            .map(|(key, value)| (key.to_string(), value))
-            .collect()
-    }
-}
-
-/// `Map::from([("statistics", true)])`.
-impl<'a, V, const N: usize> From<[(&'a str, V); N]> for Map<V> {
-    fn from(entries: [(&'a str, V); N]) -> Self {
-        entries.into_iter().collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::config::ConsentType;
+    use crate::core::map::Map;
 
     #[test]
     fn a_category_built_in_rust_equals_the_same_category_read_from_json() {

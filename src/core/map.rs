@@ -104,25 +104,28 @@ impl<V> IntoIterator for Map<V> {
     }
 }
 
-/// Later entries replace earlier ones with the same key, as in a `BTreeMap`.
-impl<V> FromIterator<(String, V)> for Map<V> {
-    fn from_iter<I: IntoIterator<Item = (String, V)>>(entries: I) -> Self {
+/// From any keys that convert into `String` (`&str`, `String`, …):
+/// `[("statistics", true)].into_iter().collect::<Map<bool>>()`. Later entries replace earlier
+/// ones with the same key, as in a `BTreeMap`.
+impl<K: Into<String>, V> FromIterator<(K, V)> for Map<V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(entries: I) -> Self {
         let mut map = Map::new();
         map.extend(entries);
         map
     }
 }
 
-impl<V> Extend<(String, V)> for Map<V> {
-    fn extend<I: IntoIterator<Item = (String, V)>>(&mut self, entries: I) {
+impl<K: Into<String>, V> Extend<(K, V)> for Map<V> {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, entries: I) {
         for (key, value) in entries {
-            self.insert(key, value);
+            self.insert(key.into(), value);
         }
     }
 }
 
-impl<V, const N: usize> From<[(String, V); N]> for Map<V> {
-    fn from(entries: [(String, V); N]) -> Self {
+/// `Map::from([("statistics", true)])`, with `&str` or `String` keys.
+impl<K: Into<String>, V, const N: usize> From<[(K, V); N]> for Map<V> {
+    fn from(entries: [(K, V); N]) -> Self {
         entries.into_iter().collect()
     }
 }
