@@ -8,9 +8,9 @@
 use std::path::Path;
 
 use consent_banner::config::Config;
-use consent_banner::receipt::texts_sha256;
+use consent_banner::receipt::{texts_json, texts_sha256};
 use consent_banner::texts::{
-    add_language_file, read_language_file, resolve, ResolvedTexts, LANGUAGE_FILES,
+    add_language_file, needs_language_file, read_language_file, resolve, LANGUAGE_FILES,
 };
 
 use crate::chain::sha256_hex;
@@ -24,59 +24,6 @@ pub struct HashedTexts {
     pub sha256: String,
     /// The JSON it covers.
     pub body: String,
-}
-
-fn push_str(out: &mut String, text: &str) {
-    // serde_json escapes as the banner's writer does: `"`, `\`, \b \f \n \r \t, other controls
-    // as \u00XX, everything else as is. The check in `hash_site` keeps it honest.
-    out.push_str(&serde_json::Value::String(text.to_string()).to_string());
-}
-
-/// The JSON that `texts_sha256` hashes, rebuilt field by field (README "Consent receipts").
-pub fn canonical(config: &Config, texts: &ResolvedTexts) -> String {
-    let mut out = String::from("{");
-    for (i, (key, value)) in [
-        ("language", &texts.language),
-        ("policyUrl", &config.policy_url),
-        ("title", &texts.title),
-        ("summary", &texts.summary),
-        ("policyLink", &texts.policy_link),
-        ("acceptAll", &texts.accept_all),
-        ("rejectAll", &texts.reject_all),
-        ("preferences", &texts.preferences),
-        ("preferencesTitle", &texts.preferences_title),
-        ("save", &texts.save),
-        ("alwaysOn", &texts.always_on),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        if i > 0 {
-            out.push(',');
-        }
-        push_str(&mut out, key);
-        out.push(':');
-        push_str(&mut out, value);
-    }
-    out.push_str(",\"categories\":[");
-    for (i, (c, (label, description))) in
-        config.categories.iter().zip(&texts.categories).enumerate()
-    {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"id\":");
-        push_str(&mut out, &c.id);
-        out.push_str(",\"label\":");
-        push_str(&mut out, label);
-        out.push_str(",\"description\":");
-        push_str(&mut out, description);
-        out.push_str(",\"required\":");
-        out.push_str(if c.required { "true" } else { "false" });
-        out.push('}');
-    }
-    out.push_str("]}");
-    out
 }
 
 /// Every language the banner can show for this config, hashed: English, the config's own
@@ -115,14 +62,17 @@ pub fn hash_site(
         .into_iter()
         .map(|language| {
             let mut config = config.clone();
-            // The loader's rule: the file of a language other than English, unless the site gives
-            // its own texts for it; the UI adds it under the site's texts.
-            if language != "en" && !config.texts.contains_key(&language) {
-                if !LANGUAGE_FILES.contains(&language.as_str()) {
-                    return Err(format!(
-                        "{language}: neither texts in the config nor a language file"
-                    ));
-                }
+            // The loader's rule: the file of a language that has one, unless the site gives every
+            // text of it; the UI adds it under the site's texts.
+            if language != "en"
+                && !config.texts.contains_key(&language)
+                && !LANGUAGE_FILES.contains(&language.as_str())
+            {
+                return Err(format!(
+                    "{language}: neither texts in the config nor a language file"
+                ));
+            }
+            if needs_language_file(&config, &language) {
                 let dir = lang_dir.ok_or_else(|| {
                     format!(
                         "{language}: its texts are in dist/lang/{language}.json: give --lang-dir"
@@ -137,7 +87,7 @@ pub fn hash_site(
             }
             let texts = resolve(&config, &language);
             let sha256 = texts_sha256(&config, &texts);
-            let body = canonical(&config, &texts);
+            let body = texts_json(&config, &texts);
             if sha256_hex(body.as_bytes()) != sha256 {
                 return Err(format!(
                     "{language}: the texts JSON rebuilt here does not hash to the banner's \
@@ -175,10 +125,10 @@ mod tests {
             assert_eq!(sha256_hex(t.body.as_bytes()), t.sha256);
         }
         assert!(all[0].body.contains("\\u0001"));
-        // The site's own German texts: no file added, so the rest falls back to English.
+        // Some German texts of the site's own: the file fills the rest, as in the banner.
         assert!(all[1].body.contains("\"title\":\"Ihre Daten\""));
         assert!(
-            all[1].body.contains("\"acceptAll\":\"Accept all\""),
+            all[1].body.contains("\"acceptAll\":\"Alle akzeptieren\""),
             "{}",
             all[1].body
         );

@@ -221,12 +221,23 @@ impl ReceiptAction {
     }
 }
 
-/// SHA-256, as lowercase hex, of the compact JSON object `{"language", "policyUrl", "title",
-/// "summary", "policyLink", "acceptAll", "rejectAll", "preferences", "preferencesTitle", "save",
-/// "alwaysOn", "categories": [{"id", "label", "description", "required"}, ...]}` in that order:
-/// the policy summary and every text of the first layer and the preferences, as resolved for the
-/// user's language.
+/// SHA-256, as lowercase hex, of [`texts_json`]: the policy summary and every text of the first
+/// layer and the preferences, as resolved for the user's language.
 pub fn texts_sha256(config: &Config, texts: &ResolvedTexts) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(64);
+    for byte in sha256(texts_json(config, texts).as_bytes()) {
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    hex
+}
+
+/// The texts a receipt's digest stands for, as the compact JSON object `{"language", "policyUrl",
+/// "title", "summary", "policyLink", "acceptAll", "rejectAll", "preferences", "preferencesTitle",
+/// "save", "alwaysOn", "categories": [{"id", "label", "description", "required"}, ...]}` in that
+/// order ([`texts_sha256`] hashes it; a consent log keeps it as the proof of what was shown).
+pub fn texts_json(config: &Config, texts: &ResolvedTexts) -> String {
     let mut json = String::from("{");
     for (key, value) in [
         ("language", &texts.language),
@@ -262,13 +273,7 @@ pub fn texts_sha256(config: &Config, texts: &ResolvedTexts) -> String {
         json.push('}');
     }
     json.push_str("]}");
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(64);
-    for byte in sha256(json.as_bytes()) {
-        hex.push(char::from(HEX[usize::from(byte >> 4)]));
-        hex.push(char::from(HEX[usize::from(byte & 0xf)]));
-    }
-    hex
+    json
 }
 
 const K: [u32; 64] = [

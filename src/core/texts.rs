@@ -135,6 +135,31 @@ pub fn choose_language(
     "en".into()
 }
 
+/// `true` when the banner shows `language` with its file from `dist/lang/`: a language with a file
+/// ([`LANGUAGE_FILES`]) for which the config does not give every text (the loader's rule: it
+/// fetches the file then, and the UI adds it with [`add_language_file`]).
+pub fn needs_language_file(config: &Config, language: &str) -> bool {
+    LANGUAGE_FILES.contains(&language)
+        && config.texts.get(language).is_none_or(|t| {
+            [
+                &t.title,
+                &t.summary,
+                &t.accept_all,
+                &t.reject_all,
+                &t.preferences,
+                &t.save,
+                &t.close,
+                &t.policy_link,
+                &t.preferences_title,
+                &t.always_on,
+                &t.reopen,
+                &t.gpc_notice,
+            ]
+            .iter()
+            .any(|text| text.as_deref().is_none_or(str::is_empty))
+        })
+}
+
 /// Adds the chosen language's file (read by [`read_language_file`]) under the site owner's own
 /// texts for that language: the site's texts win. The file's summary and category texts describe
 /// the default policy (InterMine's), so they apply only while the config keeps it: no summary of
@@ -350,6 +375,18 @@ mod tests {
             file("de").accept_all.unwrap(),
             "the buttons are still German"
         );
+    }
+
+    #[test]
+    fn a_language_file_is_needed_unless_the_site_gives_every_text() {
+        let plain = Config::default();
+        assert!(needs_language_file(&plain, "de"));
+        assert!(!needs_language_file(&plain, "en"), "English is built in");
+        assert!(!needs_language_file(&plain, "nl-BE"), "no file for it");
+        let mut some = config(r#"{"texts":{"de":{"title":"Ihre Daten"}}}"#);
+        assert!(needs_language_file(&some, "de"), "the file fills the rest");
+        add_language_file(&mut some, "de", file("de"));
+        assert!(!needs_language_file(&some, "de"), "every text given");
     }
 
     #[test]
