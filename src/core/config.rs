@@ -599,29 +599,37 @@ fn read_category_text(r: &mut Reader) -> Result<CategoryText, json::Error> {
 /// Not JSON of the texts' shape, or a text missing, as a message naming it: `missing text "save"`.
 pub fn read_language_file(text: &str) -> Result<Texts, String> {
     let texts = json::parse(text, read_texts).map_err(|e| e.with_path())?;
-    let present = [
-        &texts.title,
-        &texts.summary,
-        &texts.accept_all,
-        &texts.reject_all,
-        &texts.preferences,
-        &texts.save,
-        &texts.close,
-        &texts.policy_link,
-        &texts.preferences_title,
-        &texts.always_on,
-        &texts.reopen,
-        &texts.gpc_notice,
-    ];
-    for (field, text) in TEXTS_FIELDS.iter().zip(present) {
-        if text.as_deref().is_none_or(str::is_empty) {
-            return Err("missing text ".to_string() + &json::debug(field));
-        }
+    match texts.missing_text() {
+        Some(field) => Err("missing text ".to_string() + &json::debug(field)),
+        None => Ok(texts),
     }
-    Ok(texts)
 }
 
 impl Texts {
+    /// The JSON name of the first text (of [`TEXTS_FIELDS`], `categories` aside) that is absent or
+    /// empty; `None` when every text is given.
+    pub fn missing_text(&self) -> Option<&'static str> {
+        let texts = [
+            &self.title,
+            &self.summary,
+            &self.accept_all,
+            &self.reject_all,
+            &self.preferences,
+            &self.save,
+            &self.close,
+            &self.policy_link,
+            &self.preferences_title,
+            &self.always_on,
+            &self.reopen,
+            &self.gpc_notice,
+        ];
+        TEXTS_FIELDS
+            .iter()
+            .zip(texts)
+            .find(|(_, text)| text.as_deref().is_none_or(str::is_empty))
+            .map(|(field, _)| *field)
+    }
+
     pub(crate) fn validate(&self, categories: &[Category]) -> Result<(), (String, String)> {
         for id in self.categories.keys() {
             if !categories.iter().any(|c| &c.id == id) {

@@ -140,24 +140,10 @@ pub fn choose_language(
 /// fetches the file then, and the UI adds it with [`add_language_file`]).
 pub fn needs_language_file(config: &Config, language: &str) -> bool {
     LANGUAGE_FILES.contains(&language)
-        && config.texts.get(language).is_none_or(|t| {
-            [
-                &t.title,
-                &t.summary,
-                &t.accept_all,
-                &t.reject_all,
-                &t.preferences,
-                &t.save,
-                &t.close,
-                &t.policy_link,
-                &t.preferences_title,
-                &t.always_on,
-                &t.reopen,
-                &t.gpc_notice,
-            ]
-            .iter()
-            .any(|text| text.as_deref().is_none_or(str::is_empty))
-        })
+        && config
+            .texts
+            .get(language)
+            .is_none_or(|t| t.missing_text().is_some())
 }
 
 /// Adds the chosen language's file (read by [`read_language_file`]) under the site owner's own
