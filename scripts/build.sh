@@ -14,7 +14,14 @@ cp target/wasm-out/consent-banner-ui_bg.wasm "$out/"
 
 terser() { node_modules/.bin/terser "$@" --ecma 2020 --compress passes=3 --mangle --comments '/^!/'; }
 terser --module target/wasm-out/consent-banner-ui.js -o "$out/consent-banner-ui.js"
-terser www/consent-banner.js -o "$out/consent-banner.js"
+# Two builds of the loader from one source: consent-banner.js (the one-script-tag embed) without
+# the blocks marked /*+prerender*/ ... /*-prerender*/, and consent-banner-prerendered.js with them,
+# for pages with a prerendered first layer (README "Prerendered first layer").
+node -e 'const fs = require("fs");
+  fs.writeFileSync(process.argv[2], fs.readFileSync(process.argv[1], "utf8").replace(/\/\*\+prerender\*\/[\s\S]*?\/\*-prerender\*\//g, ""));' \
+  www/consent-banner.js target/consent-banner.plain.js
+terser target/consent-banner.plain.js -o "$out/consent-banner.js"
+terser www/consent-banner.js -o "$out/consent-banner-prerendered.js"
 terser --module www/consent-banner-extra.js -o "$out/consent-banner-extra.js"
 cp LICENSE* "$out/" 2>/dev/null || true
 cp www/consent-banner.schema.json "$out/"
@@ -37,7 +44,7 @@ rm -rf target/dist-old
 node -e '
   const { createHash } = require("node:crypto"), { readFileSync } = require("node:fs");
   const sri = (f) => "sha384-" + createHash("sha384").update(readFileSync("dist/" + f)).digest("base64");
-  for (const f of ["consent-banner.js", "consent-banner-extra.js", "consent-banner-ui.js", "consent-banner-ui_bg.wasm"]) console.log(`  ${f.padEnd(28)}${sri(f)}`);
+  for (const f of ["consent-banner.js", "consent-banner-prerendered.js", "consent-banner-extra.js", "consent-banner-ui.js", "consent-banner-ui_bg.wasm"]) console.log(`  ${f.padEnd(28)}${sri(f)}`);
   console.log("\nsnippet (adjust the path to where dist/ is served):");
   console.log(`  <script src="/consent-banner/consent-banner.js" integrity="${sri("consent-banner.js")}" crossorigin="anonymous"></script>\n`);
 ' | sed '1i subresource integrity (dist/)'

@@ -169,7 +169,9 @@ impl Ui {
 /// loader chose ([`texts::choose_language`] with [`texts::LANGUAGE_FILES`]) and `language_file`
 /// its file's text (`dist/lang/<language>.json`; empty for English or the site's own texts). A file
 /// that cannot be read is reported (`consent:error`, kind `config`, naming the file) and the banner
-/// shows English.
+/// shows English. `prerendered`: the page shows a prerendered first layer that the loader drives
+/// (README "Prerendered first layer"); the banner then renders no first layer of its own and tells
+/// the channel its view instead, `("view", "first" | "preferences" | "closed")`.
 ///
 /// # Errors
 ///
@@ -184,6 +186,7 @@ pub fn mount(
     channel: js_sys::Function,
     language: &str,
     language_file: &str,
+    prerendered: bool,
 ) -> Result<Ui, JsError> {
     dom::set_channel(channel);
     #[cfg(not(panic = "immediate-abort"))]
@@ -232,6 +235,7 @@ pub fn mount(
         initial,
         commands: commands.clone(),
         events: true,
+        prerendered,
     };
     // The first render in a task of its own: the config read and the shadow root in this one, so
     // neither task is long on a slow device. (Commands sent in between wait for the render.)

@@ -48,6 +48,7 @@ async fn mount_with(key: &str, initial: InitialView, config: Config) -> (Element
         initial,
         commands: Default::default(),
         events: true,
+        prerendered: false,
     };
     yew::Renderer::<ConsentBanner>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -348,6 +349,7 @@ async fn a_command_sent_while_a_decision_runs_runs_after_it() {
         initial: InitialView::Auto,
         commands,
         events: true,
+        prerendered: false,
     };
     yew::Renderer::<ConsentBanner>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -406,7 +408,7 @@ async fn mount_tells_the_channel_of_a_change_before_the_page_hears_of_it() {
         .add_event_listener_with_callback("consent:change", listener.as_ref().unchecked_ref())
         .unwrap();
     let text = config_text("test-channel");
-    let _ui = consent_banner::mount(&text, "auto", SIGNATURE, function, "en", "").unwrap();
+    let _ui = consent_banner::mount(&text, "auto", SIGNATURE, function, "en", "", false).unwrap();
     settle().await;
     let (host, root) = mounted();
     click(&root, "[data-action=reject]");
@@ -442,6 +444,7 @@ async fn mount_fails_closed_when_the_loader_read_other_categories() {
         function,
         "en",
         "",
+        false,
     ) {
         Ok(_) => panic!("mounted"),
         Err(error) => wasm_bindgen::JsValue::from(error),
@@ -515,7 +518,7 @@ fn document_hears(target: &Element, key: &str) -> bool {
 async fn keys_the_banner_handles_never_reach_the_page() {
     let (function, _) = channel();
     let text = config_text("test-keys");
-    let _ui = consent_banner::mount(&text, "auto", SIGNATURE, function, "en", "").unwrap();
+    let _ui = consent_banner::mount(&text, "auto", SIGNATURE, function, "en", "", false).unwrap();
     settle().await;
     let (host, root) = mounted();
     let accept = root

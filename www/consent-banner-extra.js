@@ -15,6 +15,9 @@ const url = (file) => new URL(file, import.meta.url).href;
  * data-* attribute of the loader's tag, `language` is the language the loader chose and
  * `loadLanguage()` resolves to its file's text (nothing for English or the site's own texts, or
  * {error}),
+ * `first` (consent-banner-prerendered.js only): `first()` is true when the page's first layer is
+ * a prerendered one the loader drives, `first(on)` shows or hides it as the UI's view says
+ * (`first(false, 1)`: hide() before the UI is there);
  * `configOk` is false when the loader rejected the config, `configText` is the config exactly as
  * the loader read it (data-* overrides applied), `categories` the loader's reading of its
  * categories (`essential*,functional,statistics`), `api` is window.ConsentBanner, `change(detail)`
@@ -23,7 +26,7 @@ const url = (file) => new URL(file, import.meta.url).href;
  * Returns `call(name, arg)`, where `name` is an API method, a markup action, 'sync' (another tab
  * decided; the loader has applied it) or 'mount' (a first visit).
  */
-export default ({ fail, report, attr, configOk, configText, categories, api, change, all, listen, language, loadLanguage }) => {
+export default ({ fail, report, attr, configOk, configText, categories, api, change, all, listen, language, loadLanguage, first }) => {
   // The UI must load within this many ms (data-timeout), else the loader fails closed (the
   // loader gives this file as long).
   const timeout = +attr('timeout') || 15e3;
@@ -52,8 +55,9 @@ export default ({ fail, report, attr, configOk, configText, categories, api, cha
   listen('unhandledrejection', (x) => ui && trapped(x.reason) && x.preventDefault());
 
   // The UI's private channel to the loader (public consent:* events are outputs only): every
-  // change, before the page hears of it; a panic in builds with a panic hook.
-  const channel = (name, json) => name == 'change' ? change(JSON.parse(json)) : name == 'panic' && panic(json);
+  // change, before the page hears of it; its view, for a prerendered first layer; a panic in
+  // builds with a panic hook.
+  const channel = (name, json) => name == 'change' ? change(JSON.parse(json)) : name == 'view' ? first?.(json == 'first') : name == 'panic' && panic(json);
 
   const init = (m, response = url(WASM)) => m.default({ module_or_path: response }).then(() => m);
 
@@ -90,8 +94,9 @@ export default ({ fail, report, attr, configOk, configText, categories, api, cha
       ]).then((m) => new Promise((ok) => document.readyState == 'loading' ? listen('DOMContentLoaded', ok) : setTimeout(ok))
         .then(() => lang).then((text = '') => {
           if (text.error) report('load', `could not load the language file ${text.error}; the banner shows English`);
-          return text.error ? m.mount(configText, view, categories, channel, 'en', '')
-            : m.mount(configText, view, categories, channel, language, text);
+          const prerendered = !!first?.();
+          return text.error ? m.mount(configText, view, categories, channel, 'en', '', prerendered)
+            : m.mount(configText, view, categories, channel, language, text, prerendered);
         }));
     ui.catch((e) => {
       if (panicked || trapped(e)) return; // reported once
@@ -112,7 +117,7 @@ export default ({ fail, report, attr, configOk, configText, categories, api, cha
     if (name == 'mount') return configOk && void load('auto', arg || []);
     // Markup actions (preferences, accept-all, reject-all; show and reset are methods already).
     name = name == 'preferences' ? 'showPreferences' : name.replace(/-a/, 'A');
-    if (name == 'hide') return ui?.then((u) => u.hide());
+    if (name == 'hide') return ui ? ui.then((u) => u.hide()) : first?.() && first(false, 1);
     const view = { show: 'auto', reset: 'auto', showPreferences: 'preferences' }[name] || 'closed';
     return load(view).then((u) => u[name](arg === undefined ? arg : JSON.stringify(arg)));
   };

@@ -24,7 +24,7 @@
   const RECORD_KEYS = ['v', 'revision', 'categories', 'given', 'updated', 'expires', 'id', 'source'];
   const SOURCES = ['banner', 'api', 'gpc', 'storage'];
   // Config defaults the loader needs; a native test checks them against Config::default().
-  const DEFAULTS = /*defaults*/{"revision":1,"storageKey":"consent-banner","categories":[{"id":"essential","required":true},{"id":"functional"},{"id":"statistics"}]}/*end*/;
+  const DEFAULTS = /*defaults*/{"revision":1,"storageKey":"consent-banner","acceptDays":182,"rejectDays":182,"categories":[{"id":"essential","required":true},{"id":"functional"},{"id":"statistics"}]}/*end*/;
   // The reopen button's accessible name in English, the UI's built-in language (src/core/texts.rs).
   const REOPEN = /*reopen*/{"en":"Cookie preferences"}/*end*/;
   // The languages with a file in dist/lang/ (www/lang/; tests/languages.rs checks the list), and
@@ -54,14 +54,15 @@
   const script = getter('currentScript').get.call(d);
   const attr = (n) => script?.dataset[n];
   const nonce = script?.nonce;
-  const extraFile = new URL('consent-banner-extra.js', script?.src || location);
+  // The folder of the other files: the loader's own, or data-base when it is inline in the page.
+  const extraFile = new URL('consent-banner-extra.js', new URL(attr('base') || script?.src || '', location));
   const own = (o, k) => ({}).hasOwnProperty.call(o, k);
   const isObject = (o) => o && typeof o == 'object' && !Array.isArray(o);
   const isTime = (t) => Number.isSafeInteger(t) && t >= 0;
   const emit = (name, detail) => dispatch(new CustomEvent('consent:' + name, { detail }));
   const copy = (o) => JSON.parse(JSON.stringify(o));
   const resolved = Promise.resolve();
-  let failed, extra, readyDetail, gcm, state, reopen, configText, language, langText, texts, config = DEFAULTS;
+  let failed, extra, readyDetail, gcm, state, reopen, embedded, configText, language, langText, texts, config = DEFAULTS;
   // (The definitions below are in the order that compresses best; the start follows them.)
   // --- gating: <script type="text/plain" data-consent> and <template data-consent> ---
   const GATED = 'script[type="text/plain"][data-consent],template[data-consent]';
@@ -109,7 +110,7 @@
     }
     let raw;
     try {
-      raw = (configText = el?.text)?.trim() ? JSON.parse(configText) : {};
+      raw = (configText = embedded = el?.text)?.trim() ? JSON.parse(configText) : {};
     } catch {}
     if (isObject(raw)) {
       for (const k of ['revision', 'policyUrl', 'language', 'storageKey']) {
@@ -163,7 +164,7 @@
   // loader fails closed; and it must not start the UI if it arrives later.
   const later = (name, arg) => failed ? Promise.reject(Error('failed')) : (extra ||= new Promise((ok, no) =>
     import(extraFile).then(ok, no, setTimeout(no, +attr('timeout') || 15e3, Error('timed out')))).then(
-    (m) => m.default({ fail, report, attr, configOk, configText, api, change, all, listen, language, loadLanguage,
+    (m) => m.default({ fail, report, attr, configOk, configText, api, change, all, listen, language, loadLanguage, /*+prerender*/first, /*-prerender*/
       categories: config.categories.map((c) => c.id + (c.required ? '*' : '')).join() }),
     (e) => {
       fail('load', `${extraFile}: ${e}`);
@@ -288,6 +289,10 @@
   // --- the reopen button: withdrawal one click away on every page view after a decision, without
   // loading the UI until it is pressed. In the top layer (a popover), where nothing on the page can
   // cover it; same look and name as the UI's (src/ui/reopen.rs, banner.css). ---
+  // Its keys are its own: the page's key handlers do not see Space or Enter on its controls.
+  const ownKeys = (target) => {
+    for (const type of ['keydown', 'keyup', 'keypress']) target.addEventListener(type, (e) => / |Enter/.test(e.key) && e.stopPropagation());
+  };
   const REOPEN_CSS = ':host{all:initial!important;display:contents!important}button{position:fixed;inset:auto auto 16px 16px;margin:0;width:44px;height:44px;padding:0;display:grid;place-items:center;color-scheme:light dark;color:var(--cb-button-fg,light-dark(#fff,#0b1020));background:var(--cb-button-bg,light-dark(#1d4ed8,#9dbcff));border:2px solid var(--cb-bg,light-dark(#fff,#1b1f24));border-radius:50%;box-shadow:0 2px 10px #0005;cursor:pointer}[data-side=right]{inset:auto 16px 16px auto}';
   const showReopen = () => {
     if (!reopen && state.decided && !failed && config.floatingButton !== false) {
@@ -310,8 +315,7 @@
       svg.append(path);
       reopen.append(svg);
       reopen.onclick = () => later('showPreferences').catch(() => {});
-      // Its keys are its own: the page's key handlers do not see Space or Enter on it.
-      for (const type of ['keydown', 'keyup', 'keypress']) shadow.addEventListener(type, (e) => / |Enter/.test(e.key) && e.stopPropagation());
+      ownKeys(shadow);
       // Shown once it has its name (the language file is in the cache after the first visit).
       loadLanguage().then((text) => {
         let file;
@@ -359,12 +363,122 @@
   // Public consent:* events are outputs only: this is the one way in, and it is not on `window`.
   const change = (detail) => {
     state = detail;
+    /*+prerender*/
+    if (state.decided) toggle(0);
+    /*-prerender*/
     consentMode();
     cleanUp();
     if (readyDetail) showReopen();
     activate();
   };
 
+  /*+prerender*/
+  // --- the prerendered first layer (README "Prerendered first layer"), in consent-banner-
+  // prerendered.js only: `<consent-banner data-prerendered="hash">`, rendered by the crate's
+  // `render` command into a declarative shadow root, the first child of <body>, painted with the
+  // page. Adopted only when this tag says the page has one (data-prerendered), when it is a
+  // direct child of <body>, and when its hash is the one of this config, language and build;
+  // anything else is removed before it is painted (a return visit's, a stale one, one the page's
+  // content holds) and the UI renders fresh. Its Accept and Decline decide here, with the UI's
+  // record and rules (tests/vectors/); Preferences loads the UI. ---
+  const VERSION = /*version*/'0.1.0'/*end*/;
+  let layer, uiOwns, settled;
+  // FNV-1a over UTF-16 code units, as src/prerender.rs (tests/vectors/prerender.json pins both).
+  const hash = (text, h = 0x811c9dc5) => {
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+    return (h >>> 0).toString(16).padStart(8, 0);
+  };
+  const banner = () => layer?.shadowRoot?.querySelector('.banner');
+  // Into the top layer (a popover, or a modal dialog for `blocking`), where nothing covers it.
+  const promote = (el = banner()) => {
+    try {
+      if (el && !el.hidden && !el.matches(':popover-open,:modal')) el.localName == 'dialog' ? el.showModal() : el.showPopover();
+    } catch {}
+  };
+  // Shows or hides the prerendered layer; `events`: consent:show/hide when the UI is not there
+  // to send them.
+  const toggle = (on, events) => {
+    const el = banner();
+    if (el && el.hidden == on) {
+      el.hidden = !on;
+      try {
+        on ? promote(el) : el.localName == 'dialog' ? el.close() : el.hidePopover();
+      } catch {}
+      if (events && !uiOwns) emit(on ? 'show' : 'hide', {});
+    }
+  };
+  // For the extra: whether the page's first layer is the prerendered one; with a boolean, the
+  // UI's view (the UI then sends the events), or with `api`, hide() before the UI is there.
+  const first = (on, api) => {
+    if (on != null) toggle(on, api || !(uiOwns = 1));
+    return !!layer;
+  };
+  // Accept all (on) or decline all, as src/core/consent.rs decide() with source "banner": the
+  // record, the cookie mirror, then the way of every change, the receipt, and the layer closes.
+  const decide = (on) => {
+    const now = Date.now(), before = state.categories, previous = readRecord(now), categories = {};
+    const sorted = [...config.categories].sort((a, b) => a.id < b.id ? -1 : 1);
+    for (const c of sorted) categories[c.id] = !!c.required || on;
+    const optional = config.categories.some((c) => !c.required);
+    const id = previous?.id || (crypto.randomUUID?.() ?? [...crypto.getRandomValues(new Uint8Array(16))].map((b) => (b + 256).toString(16).slice(1)).join(''));
+    const r = { v: FORMAT, revision: config.revision, categories, given: Math.min(previous?.given ?? now, now), updated: now,
+      expires: now + (on && optional ? config.acceptDays : config.rejectDays) * 864e5, id, source: 'banner' };
+    let persisted = !!storage();
+    try {
+      storage().setItem(config.storageKey, JSON.stringify(r));
+    } catch (e) {
+      report('storage', persisted ? `storage: could not save the choice (${e}); it holds for this page only` : 'storage: localStorage is unavailable; the choice holds for this page only');
+      persisted = false;
+    }
+    const mirror = config.cookie;
+    if (mirror) {
+      const value = JSON.stringify({ v: FORMAT, revision: r.revision, accepted: sorted.filter((c) => categories[c.id]).map((c) => c.id), id, updated: now, expires: r.expires });
+      const text = `${mirror.name || 'consent'}=${encodeURIComponent(value)}; Path=${mirror.path || '/'}; Max-Age=${(r.expires - now) / 1e3 | 0}${mirror.domain ? '; Domain=' + mirror.domain : ''}; SameSite=${mirror.sameSite || 'Lax'}${(mirror.secure ?? location.protocol == 'https:') || mirror.sameSite == 'None' ? '; Secure' : ''}`;
+      if (text.length <= 4e3) cookie.set.call(d, text);
+    }
+    const detail = detailOf(r, persisted);
+    detail.changed = Object.keys(detail.categories).filter((k) => detail.categories[k] != before[k]).sort();
+    change(detail);
+    extra?.then((call) => call('sync')).catch(() => {});
+    emit('change', copy(detail));
+    if (config.receiptEndpoint) {
+      navigator.sendBeacon(config.receiptEndpoint, JSON.stringify({ v: 1, id, time: now, revision: r.revision,
+        action: Object.keys(before).some((k) => before[k] && !categories[k]) ? 'withdraw' : on || !optional ? 'accept' : 'decline',
+        source: 'banner', categories, language, textsSha256: layer.dataset.textsSha256 }));
+    }
+    toggle(0, 1);
+  };
+  // The first prerendered layer among <body>'s children, once the parser has added it (`end`: the
+  // page is parsed). Adopted, or removed before it is painted.
+  const settle = (end) => {
+    const el = getter('body').get.call(d)?.querySelector(':scope>consent-banner[data-prerendered]');
+    if (!settled && (el || end)) {
+      settled = 1;
+      watch.disconnect();
+      const want = hash(VERSION + '\n' + language + '\n' + (embedded ?? ''));
+      if (el && prerendered && !record && el.dataset.prerendered == want) {
+        layer = el;
+        el.addEventListener('click', (e) => {
+          const action = e.isTrusted && e.composedPath()[0].closest?.('[data-action]')?.dataset.action;
+          if (/^(accept|reject)$/.test(action)) decide(action == 'accept');
+          if (action == 'preferences') later('showPreferences').catch(() => {});
+        });
+        // A blocking layer stays until the visitor decides: Escape does not close it.
+        el.addEventListener('cancel', (e) => e.preventDefault(), true);
+        ownKeys(el);
+        promote();
+      } else {
+        el?.remove();
+        if (prerendered && !record) {
+          report('markup', el ? `the prerendered banner is stale (rendered as ${el.dataset.prerendered}, this config, language and build need ${want}): render it again; the banner renders fresh`
+            : 'the loader tag has data-prerendered but <body> starts with no <consent-banner data-prerendered>: the banner renders fresh');
+          mount();
+        }
+      }
+    }
+  };
+  const watch = new MutationObserver(() => settle());
+  /*-prerender*/
   // --- start ---
   const configOk = readConfig();
   texts = isObject(config.texts) ? config.texts : {};
@@ -382,7 +496,15 @@
   // after it. A classic script's import() resolves against the script's own URL, as extraFile
   // does. Either one that fails resolves to undefined, so the host page never sees an unhandled
   // rejection; the extra then tries once more and reports that attempt's reason.)
-  if (!record) later('mount', w.WebAssembly && [fetch(new URL('consent-banner-ui_bg.wasm', extraFile)).catch(() => {}), import('./consent-banner-ui.js').catch(() => {}), loadLanguage()]).catch(() => {});
+  const mount = () => later('mount', w.WebAssembly && [fetch(new URL('consent-banner-ui_bg.wasm', extraFile)).catch(() => {}), import(new URL('consent-banner-ui.js', extraFile)).catch(() => {}), loadLanguage()]).catch(() => {});
+  /*+prerender*/
+  // With a prerendered first layer in the page, the UI waits until it is needed.
+  const prerendered = attr('prerendered') != null && configOk && !gpcDeclined[0];
+  /*-prerender*/
+  if (!record /*+prerender*/&& !prerendered/*-prerender*/) mount();
+  /*+prerender*/
+  watch.observe(d, { childList: 1, subtree: 1 });
+  /*-prerender*/
   failed ||= !configOk;
   consentMode(1);
   cleanUp();
@@ -447,6 +569,11 @@
   const ready = () => {
     showReopen();
     emit('ready', readyDetail = api.get());
+    /*+prerender*/
+    settle(1);
+    promote();
+    if (layer && !state.decided) emit('show', {});
+    /*-prerender*/
   };
   if (d.readyState == 'loading') listen('DOMContentLoaded', ready);
   else setTimeout(ready);

@@ -34,6 +34,17 @@ pub enum View {
     Closed,
 }
 
+impl View {
+    /// The view's name for the loader: `first`, `preferences` or `closed`.
+    pub fn name(self) -> &'static str {
+        match self {
+            View::FirstLayer => "first",
+            View::Preferences => "preferences",
+            View::Closed => "closed",
+        }
+    }
+}
+
 /// What the banner shows when it mounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InitialView {
