@@ -74,6 +74,8 @@
 mod builder;
 pub mod core;
 mod json;
+#[cfg(feature = "ssr")]
+pub mod prerender;
 pub mod ui;
 pub mod web;
 

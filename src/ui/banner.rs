@@ -7,7 +7,7 @@ use super::reopen::reopen_button;
 use super::{focus, CategoryRow, FirstLayer, Preferences};
 use crate::core::banner::{Banner, Location, Page, Setting, View};
 pub use crate::core::banner::{Command, InitialView};
-use crate::core::config::Config;
+use crate::core::config::{Config, Theme};
 use crate::core::consent::Action;
 use crate::core::events::{ConsentDetail, ErrorDetail, StorageError};
 use crate::core::gpc;
@@ -78,6 +78,11 @@ pub struct ConsentBannerProps {
     /// `events` prop (default `false`). Without them an error is still logged on the console.
     #[prop_or(true)]
     pub events: bool,
+    /// The page shows a prerendered first layer (README "Prerendered first layer") that the
+    /// embed's loader shows and hides: the banner renders no first layer of its own and tells the
+    /// loader its view instead. Only the embed sets it. Default `false`.
+    #[prop_or_default]
+    pub prerendered: bool,
 }
 
 // The config is compared by address, not field by field: the same `Rc` is the same config (a
@@ -91,12 +96,14 @@ impl PartialEq for ConsentBannerProps {
             initial,
             commands,
             events,
+            prerendered,
         } = self;
         Rc::ptr_eq(config, &other.config)
             && *on_change == other.on_change
             && *initial == other.initial
             && *commands == other.commands
             && *events == other.events
+            && *prerendered == other.prerendered
     }
 }
 
@@ -276,7 +283,7 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
         gpc::declined(config, dom::global_privacy_control())
     });
     let on_change = props.on_change.clone();
-    let events = props.events;
+    let (events, prerendered) = (props.events, props.prerendered);
     let banner = use_mut_ref(|| {
         let setting = Setting {
             config: &config,
@@ -330,8 +337,13 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
             while !pending.borrow().is_empty() {
                 let command = pending.borrow_mut().remove(0);
                 let before = banner.view;
+                let start = matches!(command, Command::Start);
                 banner.command(setting, &page, command);
                 focus.follow(before, banner.view, &root);
+                // The prerendered first layer is the loader's to show and hide.
+                if prerendered && (start || banner.view != before) {
+                    page.tell("view", banner.view.name());
+                }
             }
             drop(banner);
             rerender.force_update();
@@ -358,23 +370,38 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
 
     let banner = banner.borrow();
     let rows = rows(&config, &texts, &banner);
+    frame(
+        &texts,
+        config.theme,
+        root,
+        match banner.view {
+            View::FirstLayer if prerendered => html! {},
+            View::FirstLayer => html! {
+                <FirstLayer texts={texts.clone()} policy_url={config.policy_url.clone()} gpc={banner.gpc_honoured(&gpc_declined)}
+                    layout={config.layout} blocking={config.blocking}
+                    {on_accept} {on_reject} on_preferences={open_preferences} />
+            },
+            View::Preferences => html! {
+                <Preferences texts={texts.clone()} {rows} {on_save} {on_accept} {on_reject} {on_close} />
+            },
+            View::Closed if config.floating_button && banner.record.is_some() => reopen_button(
+                &texts.reopen,
+                config.floating_button_position,
+                &open_preferences,
+            ),
+            View::Closed => html! {},
+        },
+    )
+}
+
+/// The banner's outer element around `content` (the first layer, the preferences or the reopen
+/// button): `<div class="cb">` with the texts' `lang` and `dir` and the theme. The prerendered
+/// first layer (`crate::prerender`, feature `ssr`) renders the same.
+pub(crate) fn frame(texts: &ResolvedTexts, theme: Theme, root: NodeRef, content: Html) -> Html {
     let dir = if texts.rtl { "rtl" } else { "ltr" };
     html! {
-        <div class="cb" lang={texts.language.clone()} {dir} data-theme={config.theme.name()} ref={root}>
-            { match banner.view {
-                View::FirstLayer => html! {
-                    <FirstLayer texts={texts.clone()} policy_url={config.policy_url.clone()} gpc={banner.gpc_honoured(&gpc_declined)}
-                        layout={config.layout} blocking={config.blocking}
-                        {on_accept} {on_reject} on_preferences={open_preferences} />
-                },
-                View::Preferences => html! {
-                    <Preferences texts={texts.clone()} {rows} {on_save} {on_accept} {on_reject} {on_close} />
-                },
-                View::Closed if config.floating_button && banner.record.is_some() => {
-                    reopen_button(&texts.reopen, config.floating_button_position, &open_preferences)
-                }
-                View::Closed => html! {},
-            } }
+        <div class="cb" lang={texts.language.clone()} {dir} data-theme={theme.name()} ref={root}>
+            {content}
         </div>
     }
 }

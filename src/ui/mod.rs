@@ -11,6 +11,8 @@ mod preferences;
 mod reopen;
 mod summary;
 
+#[cfg(feature = "ssr")]
+pub(crate) use banner::frame;
 pub use banner::{Command, Commands, ConsentBanner, ConsentBannerProps, InitialView};
 pub use context::{use_consent, Consent, ConsentProvider, ConsentProviderProps};
 pub use first_layer::FirstLayer;
