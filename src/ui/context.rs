@@ -161,9 +161,17 @@ struct Latest {
     on_change: Callback<ConsentDetail>,
 }
 
+/// `true` in the browser build. Anywhere else (a Rust server rendering the app with Yew SSR) there
+/// is no page, storage or banner: the provider renders its children only, undecided.
+const IN_BROWSER: bool = cfg!(all(target_arch = "wasm32", target_os = "unknown"));
+
 /// The detail of what is stored under the config's key now (no decision when it is missing,
 /// corrupt, expired or of an older revision). The banner reports a corrupt record; this does not.
+/// On the server: no decision.
 fn stored_detail(config: &Config) -> ConsentDetail {
+    if !IN_BROWSER {
+        return ConsentDetail::new(config, None, Vec::new(), false);
+    }
     let store = RecordStore::open(&config.storage_key);
     let stored = Stored::parse(store.read().as_deref());
     let record = stored.valid_record(config, dom::now_ms());
@@ -178,6 +186,13 @@ fn stored_detail(config: &Config) -> ConsentDetail {
 ///
 /// The state follows every change: the banner's buttons, [`Consent`]'s commands, and another
 /// tab's decision (the `storage` event).
+///
+/// On a server (an app rendered with Yew SSR, `yew::LocalServerRenderer`: any target but
+/// `wasm32-unknown-unknown`) the provider renders its children only, undecided
+/// ([`Consent::decided`] is `false`, only required categories are allowed): the stored decision,
+/// Google Consent Mode and the banner are the browser's. Hydrating that markup is not supported
+/// yet (the banner's portal cannot be hydrated): render the app in the browser with
+/// `yew::Renderer::render`.
 ///
 /// ```no_run
 /// use std::rc::Rc;
@@ -217,7 +232,7 @@ pub fn ConsentProvider(props: &ConsentProviderProps) -> Html {
     let latest = use_mut_ref(|| {
         let detail = stored_detail(&config);
         // Google Consent Mode's default, as early as the app can: when the provider is created.
-        if let Some(mode) = &config.google_consent_mode {
+        if let Some(mode) = config.google_consent_mode.as_ref().filter(|_| IN_BROWSER) {
             let gpc_declined = match detail.decided {
                 true => Vec::new(),
                 false => gpc::declined(&config, dom::global_privacy_control()),
@@ -236,8 +251,10 @@ pub fn ConsentProvider(props: &ConsentProviderProps) -> Html {
     let detail = use_state(|| latest.borrow().detail.clone());
     let commands = use_memo((), |()| Commands::default());
     // One host for the provider's life, removed with it; none where there is no document
-    // (the banner then renders in place).
-    let host = use_memo((), |()| dom::mount_host().ok());
+    // (the banner then renders in place), and none on the server.
+    let host = use_memo((), |()| {
+        IN_BROWSER.then(dom::mount_host).and_then(Result::ok)
+    });
     {
         let host = host.clone();
         use_effect_with((), move |()| {
@@ -323,7 +340,9 @@ pub fn ConsentProvider(props: &ConsentProviderProps) -> Html {
     };
     let banner = match host.as_ref() {
         Some(root) => create_portal(banner, root.clone()),
-        None => banner,
+        None if IN_BROWSER => banner,
+        // On the server: the banner is the browser's (it reads the stored decision there).
+        None => Html::default(),
     };
     html! {
         <ContextProvider<Consent> context={consent}>
