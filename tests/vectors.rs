@@ -284,3 +284,65 @@ fn the_loader_knows_the_texts_of_a_language() {
         .collect();
     assert_eq!(listed, fields);
 }
+
+#[test]
+fn every_snippet_hash_vector_matches_the_prerendered_snippet() {
+    use consent_banner::prerender::{embed_config, render, snippet_hash, Loader, RenderOptions};
+    let text = std::fs::read_to_string("tests/vectors/prerender.json").expect("vectors file");
+    let vectors: Value = serde_json::from_str(&text).expect("vectors JSON");
+    assert_eq!(
+        vectors["version"],
+        env!("CARGO_PKG_VERSION"),
+        "the hash starts with the crate version: regenerate the vectors for the new one"
+    );
+    let cases = vectors["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 8);
+    for case in cases {
+        let name = case["name"].as_str().unwrap_or("?");
+        let language = case["language"].as_str().expect("language");
+        let config = case["config"].as_str().expect("config");
+        let hash = case["hash"].as_str().expect("hash");
+        assert_eq!(embed_config(config), config, "{name}: written as embedded");
+        assert_eq!(snippet_hash(language, config), hash, "{name}");
+        let snippets = render(&RenderOptions {
+            language: Some(language),
+            ..RenderOptions::new(config, Loader::External(b""))
+        })
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            (snippets.language.as_str(), snippets.hash.as_str()),
+            (language, hash),
+            "{name}"
+        );
+        assert!(
+            snippets
+                .body
+                .starts_with(&format!("<consent-banner data-prerendered=\"{hash}\" ")),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn the_loader_carries_the_crate_version_when_it_marks_it() {
+    // `/*version*/'0.1.0'/*end*/`: the first line of the snippet hash the loader computes.
+    for entry in std::fs::read_dir("www").expect("www/") {
+        let path = entry.expect("www/ entry").path();
+        if path.extension().is_none_or(|e| e != "js") {
+            continue;
+        }
+        let loader = std::fs::read_to_string(&path).expect("loader");
+        let Some(start) = loader.find("/*version*/") else {
+            continue;
+        };
+        let rest = &loader[start + "/*version*/".len()..];
+        let end = rest.find("/*end*/").expect("the version marker's end");
+        let version = rest[..end].trim().trim_matches(|c| c == '\'' || c == '"');
+        assert_eq!(
+            version,
+            env!("CARGO_PKG_VERSION"),
+            "{}: the version in the snippet hash",
+            path.display()
+        );
+    }
+}
