@@ -24,7 +24,7 @@ endpoint="http://127.0.0.1:$log_port/receipts"
 node -e '
   const fs = require("fs");
   const [endpoint, out] = process.argv.slice(1);
-  let html = fs.readFileSync("index.html", "utf8");
+  let html = fs.readFileSync("one-tag.html", "utf8");
   const re = /(<script type="application\/json" id="consent-banner-config">)([\s\S]*?)(<\/script>)/;
   const config = JSON.parse(html.match(re)[2]);
   config.receiptEndpoint = endpoint;
@@ -39,7 +39,7 @@ collector=$!
 trap 'kill -TERM $collector 2>/dev/null; wait $collector 2>/dev/null || true' EXIT INT TERM
 cat <<MSG
 
-  demo:          http://127.0.0.1:$port/
+  demo:          http://127.0.0.1:$port/   (the banner prerendered; one script tag: /one-tag.html)
   demo + log:    http://127.0.0.1:$port/target/consent-log-demo/   (its receipts go to the consent log)
   consent log:   $endpoint   (SQLite: target/consent-log-demo.db)
   try:           CONSENT_LOG_DATABASE_URL=$CONSENT_LOG_DATABASE_URL $bin export --from 2020-01-01 --to 2100-01-01

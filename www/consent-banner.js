@@ -363,9 +363,6 @@
   // Public consent:* events are outputs only: this is the one way in, and it is not on `window`.
   const change = (detail) => {
     state = detail;
-    /*+prerender*/
-    if (state.decided) toggle(0);
-    /*-prerender*/
     consentMode();
     cleanUp();
     if (readyDetail) showReopen();
@@ -518,6 +515,9 @@
       change(next);
       extra?.then((call) => call('sync')).catch(() => {});
       emit('change', copy(next));
+      /*+prerender*/
+      if (next.decided) toggle(0, 1);
+      /*-prerender*/
     }
   });
 

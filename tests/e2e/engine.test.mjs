@@ -388,7 +388,7 @@ test('with no interaction the network log holds only first-party requests and no
   const { page, requests, context } = await open(env.browser);
   const hosts = new Set();
   page.on('request', (r) => hosts.add(new URL(r.url()).host));
-  await page.goto(`${env.url}/`);
+  await page.goto(`${env.url}/one-tag.html`);
   await banner(page).waitFor();
   await page.waitForTimeout(5000);
   assert.deepEqual([...hosts], [new URL(env.url).host]);

@@ -276,7 +276,7 @@ test('receipts: without receiptEndpoint no beacon is sent', async () => {
   const { page, context } = await open(env.browser);
   const beacons = [];
   page.on('request', (r) => { if (r.method() === 'POST') beacons.push(r.url()); });
-  await page.goto(`${env.url}/`);
+  await page.goto(`${env.url}/one-tag.html`);
   await button(page, 'accept').click();
   await until(page, () => localStorage.getItem('consent-banner') !== null);
   await page.waitForTimeout(300);

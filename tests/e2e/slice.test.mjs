@@ -13,7 +13,7 @@ const WASM = /\.wasm$/;
 
 test('first visit shows the banner and requests no tracker before Accept; Accept runs it once', async () => {
   const { page, requests, context } = await open(env.browser);
-  await page.goto(`${env.url}/`);
+  await page.goto(`${env.url}/one-tag.html`);
   await banner(page).waitFor();
   assert.match(await banner(page).innerText(), /never shared with third parties/);
   assert.equal(await page.locator('consent-banner a[href="www/privacy-policy.html"]').count(), 1);
@@ -42,7 +42,7 @@ test('first visit shows the banner and requests no tracker before Accept; Accept
 
 test('Decline, reload: no banner, and the tracker is never requested', async () => {
   const { page, requests, context } = await open(env.browser);
-  await page.goto(`${env.url}/`);
+  await page.goto(`${env.url}/one-tag.html`);
   await button(page, 'reject').click();
   await page.waitForTimeout(200);
   const before = requests.length;
@@ -62,7 +62,7 @@ test('Decline, reload: no banner, and the tracker is never requested', async () 
 
 test('Accept, reload: the tracker runs at once and no wasm or glue is requested', async () => {
   const { page, requests, context } = await open(env.browser);
-  await page.goto(`${env.url}/`);
+  await page.goto(`${env.url}/one-tag.html`);
   await button(page, 'accept').click();
   await until(page, () => window.statsRuns === 1);
   const before = requests.length;
