@@ -167,23 +167,26 @@ fn Prerendered(props: &PrerenderedProps) -> Html {
     frame(&props.texts, config.theme, NodeRef::default(), content)
 }
 
-fn markup(config: Config, texts: ResolvedTexts) -> String {
+async fn markup(config: Config, texts: ResolvedTexts) -> String {
     let props = PrerenderedProps {
         config: Rc::new(config),
         texts: Rc::new(texts),
     };
-    futures::executor::block_on(
-        yew::LocalServerRenderer::<Prerendered>::with_props(props)
-            .hydratable(false)
-            .render(),
-    )
+    yew::LocalServerRenderer::<Prerendered>::with_props(props)
+        .hydratable(false)
+        .render()
+        .await
 }
 
 /// The first layer's markup for `language` (as in [`first_layer_texts`]): what the UI renders in
 /// its shadow root's `<div class="root">` when it shows the first layer, rendered by the same
 /// components with Yew's server renderer: `<div class="cb" lang dir data-theme>` around the
 /// first layer (a `popover="manual"` section, or a `<dialog>` when `blocking`), its texts
-/// escaped. No GPC note, no hydration markers. Takes about a millisecond.
+/// escaped. No GPC note, no hydration markers. Takes well under a millisecond.
+///
+/// Blocks on Yew's renderer (`futures::executor::block_on`), which finishes at once natively.
+/// In a browser, where Yew's scheduler waits for the event loop, it would never finish: await
+/// [`first_layer_markup_async`] there.
 ///
 /// ```
 /// use consent_banner::config::Config;
@@ -194,8 +197,24 @@ fn markup(config: Config, texts: ResolvedTexts) -> String {
 /// assert!(html.contains(r#"data-action="accept""#));
 /// ```
 pub fn first_layer_markup(config: &Config, language: Option<&str>) -> String {
+    futures::executor::block_on(first_layer_markup_async(config, language))
+}
+
+/// [`first_layer_markup`] as a future: for a browser (the proof that the prerendered markup is the
+/// UI's runs there), or a single-threaded executor. The future is not `Send` (Yew's local
+/// renderer holds `Rc`s): an axum handler calls the blocking form.
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::prerender::{first_layer_markup, first_layer_markup_async};
+///
+/// let config = Config::default();
+/// let html = futures::executor::block_on(first_layer_markup_async(&config, Some("de")));
+/// assert_eq!(html, first_layer_markup(&config, Some("de")));
+/// ```
+pub async fn first_layer_markup_async(config: &Config, language: Option<&str>) -> String {
     let (config, texts) = config_and_texts(config, language);
-    markup(config, texts)
+    markup(config, texts).await
 }
 
 /// The config text as the head snippet embeds it in its `<script type="application/json">`:
@@ -494,7 +513,8 @@ fn inline_loader(text: &str) -> Result<String, RenderError> {
 /// `<consent-banner>` element with the stylesheet and [`first_layer_markup`] in its declarative
 /// shadow root, and the hashes the loader checks), and the CSP hashes they need. Render again
 /// whenever the config, the language or `dist/` changes: the loader renders fresh for a stale
-/// snippet.
+/// snippet. Blocks on Yew's renderer, as [`first_layer_markup`] does ([`render_async`] in a
+/// browser).
 ///
 /// ```
 /// use consent_banner::prerender::{render, snippet_hash, embed_config, Loader, RenderOptions};
@@ -514,6 +534,23 @@ fn inline_loader(text: &str) -> Result<String, RenderError> {
 /// holds spaces, quotes or angle brackets, and [`RenderError::Loader`] when the inline loader
 /// holds `</script` or `<!--`.
 pub fn render(options: &RenderOptions<'_>) -> Result<Snippets, RenderError> {
+    futures::executor::block_on(render_async(options))
+}
+
+/// [`render`] as a future, for a browser or a single-threaded executor (see
+/// [`first_layer_markup_async`]: the future is not `Send`).
+///
+/// ```
+/// use consent_banner::prerender::{render, render_async, Loader, RenderOptions};
+///
+/// let options = RenderOptions::new("", Loader::External(b"..."));
+/// assert_eq!(futures::executor::block_on(render_async(&options)), render(&options));
+/// ```
+///
+/// # Errors
+///
+/// As [`render`].
+pub async fn render_async(options: &RenderOptions<'_>) -> Result<Snippets, RenderError> {
     let config = Config::from_json(options.config).map_err(RenderError::Config)?;
     check_base(options.base)?;
     let base = attribute(options.base);
@@ -542,7 +579,7 @@ pub fn render(options: &RenderOptions<'_>) -> Result<Snippets, RenderError> {
     };
     let body = format!(
         r#"<consent-banner data-prerendered="{hash}" data-texts-sha256="{texts_sha256}"><template shadowrootmode="open"><style>{STYLES}</style><div class="root">{}</div></template></consent-banner>"#,
-        markup(config, texts)
+        markup(config, texts).await
     );
     Ok(Snippets {
         head,
@@ -616,7 +653,7 @@ mod tests {
     }
 
     #[test]
-    fn arabic_and_persian_read_right_to_left() {
+    fn arabic_persian_and_hebrew_read_right_to_left() {
         for tag in ["ar", "fa", "he"] {
             let html = first_layer_markup(&Config::default(), Some(tag));
             let head = format!(r#"<div lang="{tag}" dir="rtl""#);
