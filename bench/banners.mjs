@@ -1,7 +1,12 @@
 // The banners under test: how each one is embedded (following its own README / getting-started
 // docs), which files are "its own" (for the byte counts) and where its accept button is.
 // Every page gets the same article, stylesheet and gated tracker; categories essential + statistics.
-// Configs are inline in the page for every banner, so the byte counts are the banners' files alone.
+// Configs are inline in the page for every banner, so the byte counts are the banners' files alone
+// (and, for the prerendered embeds, what their snippets add to the page's HTML: see run.mjs).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The stand-in tracker every page gates; it records when it ran (window.__tracker.at). */
 export const TRACKER = '/bench/pages/tracker.js';
@@ -11,6 +16,12 @@ export const TRACKER_REQUEST = /\/bench\/pages\/tracker\.js|\/www\/demo\/collect
 const POLICY = '/www/privacy-policy.html';
 const STATS_TEXT = 'Usage statistics from IP logs and traffic-log cookies; never shared.';
 const ESSENTIAL_TEXT = 'Login details and the session; always on.';
+
+/** Our config, the same text in every consent-banner page (the prerendered ones hash it). */
+const CONFIG = `{"revision": 1, "policyUrl": "${POLICY}", "categories": [
+      {"id": "essential", "label": "Essential", "description": "${ESSENTIAL_TEXT}", "required": true},
+      {"id": "statistics", "label": "Usage statistics", "description": "${STATS_TEXT}", "cookies": ["_stats_visitor"]}]}`;
+const GATED_TRACKER = `<script type="text/plain" data-consent="statistics" src="${TRACKER}"></script>`;
 
 export const BANNERS = [
   {
@@ -37,12 +48,10 @@ export const BANNERS = [
     files: ['/dist/'],
     // README "Embed it": inline JSON config, one script tag, gated tags with data-consent.
     head: `<script type="application/json" id="consent-banner-config">
-    {"revision": 1, "policyUrl": "${POLICY}", "categories": [
-      {"id": "essential", "label": "Essential", "description": "${ESSENTIAL_TEXT}", "required": true},
-      {"id": "statistics", "label": "Usage statistics", "description": "${STATS_TEXT}", "cookies": ["_stats_visitor"]}]}
+    ${CONFIG}
   </script>
   <script src="/dist/consent-banner.js"></script>
-  <script type="text/plain" data-consent="statistics" src="${TRACKER}"></script>`,
+  ${GATED_TRACKER}`,
     body: '',
     accept: { host: 'consent-banner', selector: '[data-action="accept"]' },
   },
@@ -198,6 +207,59 @@ export const BANNERS = [
 // The same embed on a page in Polish: the language file comes alongside the wasm (issue 17).
 const ours = BANNERS.findIndex((b) => b.id === 'consent-banner');
 BANNERS.splice(ours + 1, 0, { ...BANNERS[ours], id: 'consent-banner-pl', name: 'consent-banner, Polish page', lang: 'pl' });
+
+// The prerendered first layer (issue 16): the snippets of `consent-banner render` for the same
+// config, base /dist/ (renderSnippets() fills in head and bodyStart when the pages are written).
+// The head snippet (config + loader tag with its SRI hash) where the one-tag embed has its tag;
+// the body snippet as the first child of <body>, as the command says. With --inline-loader the
+// head snippet (config + the loader's text) goes first in <head>, before the site's stylesheet: an
+// inline script after a stylesheet waits for it, which would put a round trip back before it.
+const accept = { host: 'consent-banner[data-prerendered]', selector: '[data-action="accept"]' };
+BANNERS.splice(ours + 2, 0,
+  { ...BANNERS[ours], id: 'consent-banner-prerendered', name: 'consent-banner, prerendered', prerender: { inline: false }, accept },
+  { ...BANNERS[ours], id: 'consent-banner-inline', name: 'consent-banner, prerendered, loader inline', prerender: { inline: true }, accept });
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The `consent-banner render` binary: the newest of target/{release,debug}; built (debug) when
+ * there is none or it is older than src/ (if that build fails, e.g. on someone's half-done change,
+ * an existing binary is used with a warning). */
+function cliBinary() {
+  const bins = ['release', 'debug'].map((p) => join(ROOT, 'target', p, 'consent-banner')).filter((f) => existsSync(f));
+  const newest = (files) => Math.max(0, ...files.map((f) => statSync(f).mtimeMs));
+  const sources = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : [join(dir, e.name)]);
+  const bin = bins.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  if (bin && newest([bin]) >= newest([...sources(join(ROOT, 'src')), join(ROOT, 'Cargo.toml')])) return bin;
+  try {
+    console.log('bench: building the render command (cargo build --features ssr --bin consent-banner)');
+    execFileSync('cargo', ['build', '-q', '--features', 'ssr', '--bin', 'consent-banner'], { cwd: ROOT, stdio: 'inherit' });
+    return join(ROOT, 'target/debug/consent-banner');
+  } catch (e) {
+    if (!bin) throw new Error('bench: could not build the render command, and there is no binary in target/');
+    console.warn(`bench: the render command did not build; using ${bin}, older than src/`);
+    return bin;
+  }
+}
+
+/** Fills in the prerendered entries' snippets from the real command (needs dist/ built). */
+export function renderSnippets() {
+  const todo = BANNERS.filter((b) => b.prerender && !b.snippets);
+  if (!todo.length) return;
+  const bin = cliBinary();
+  for (const b of todo) {
+    const args = ['render', '--config', '-', '--base', '/dist/', '--dist', join(ROOT, 'dist'), '--json'];
+    if (b.prerender.inline) args.push('--inline-loader');
+    const s = (b.snippets = JSON.parse(execFileSync(bin, args, { input: CONFIG, encoding: 'utf8' })));
+    if (b.prerender.inline) {
+      b.headStart = `${s.head}\n  `;
+      b.head = GATED_TRACKER;
+    } else {
+      b.head = `${s.head}\n  ${GATED_TRACKER}`;
+    }
+    b.bodyStart = `${s.body}\n  `;
+  }
+}
 
 /** The one every ratio is taken against. */
 export const REFERENCE = 'vanilla-cookieconsent';

@@ -1,10 +1,11 @@
 // Writes bench/pages/<banner>.html: the same article, stylesheet and gated tracker for every
-// banner, differing only in the banner's own embed (bench/banners.mjs).
+// banner, differing only in the banner's own embed (bench/banners.mjs): `headStart` first in
+// <head>, `head` after the site's stylesheet, `bodyStart` as <body>'s first child, `body` last.
 //   node bench/pages.mjs
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BANNERS } from './banners.mjs';
+import { BANNERS, renderSnippets } from './banners.mjs';
 
 export const PAGES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'pages');
 
@@ -41,11 +42,11 @@ export function page(banner) {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Exploring fly genomes with lists and queries · InterMine Blog</title>
-  <link rel="stylesheet" href="/www/demo/site.css">
+  ${banner.headStart || ''}<link rel="stylesheet" href="/www/demo/site.css">
   ${banner.head}
 </head>
 <body>
-  ${ARTICLE}
+  ${banner.bodyStart || ''}${ARTICLE}
   ${banner.body}
 </body>
 </html>
@@ -53,6 +54,7 @@ export function page(banner) {
 }
 
 export function writePages() {
+  renderSnippets(); // the prerendered embeds' snippets, from the crate's render command
   mkdirSync(PAGES_DIR, { recursive: true });
   for (const b of BANNERS) writeFileSync(join(PAGES_DIR, `${b.id}.html`), page(b));
   return BANNERS.map((b) => `/bench/pages/${b.id}.html`);
