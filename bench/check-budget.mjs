@@ -52,12 +52,21 @@ for (const r of rows) {
 for (const name of Object.keys(limits)) {
   if (!rows.some((r) => r.file === name)) problems.push(`${name}: has a budget but is not in ${dist}`);
 }
-const total = rows.reduce((t, r) => t + r.brotli, 0);
+// The total is the one-script-tag first visit (issue 17's target): consent-banner-prerendered.js
+// is the other build of the loader, which a page loads instead of consent-banner.js (issue 16), so
+// it has its own limit and is not added; the prerendered page's first visit that opens the
+// preferences (its loader instead of the plain one) is printed below the total.
+const ALTERNATIVE = { 'consent-banner-prerendered.js': 'consent-banner.js' };
+const total = rows.filter((r) => !(r.file in ALTERNATIVE)).reduce((t, r) => t + r.brotli, 0);
 const totalOver = total > budget.limits.total;
 if (totalOver) {
   problems.push(`total: ${total} bytes, over its limit of ${budget.limits.total} (was ${budget.measured.total}, +${total - budget.measured.total})`);
 }
 console.log(line('total', budget.measured.total, total, budget.limits.total, budget.targets && budget.targets.total) + (totalOver ? '  <- OVER' : ''));
+for (const [file, instead] of Object.entries(ALTERNATIVE)) {
+  const a = rows.find((r) => r.file === file), b = rows.find((r) => r.file === instead);
+  if (a && b) console.log(`  (with ${file} instead of ${instead}, as a prerendered page that opens the preferences: ${total - b.brotli + a.brotli})`);
+}
 
 if (problems.length) {
   console.error('\nbudget exceeded:');
