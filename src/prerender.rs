@@ -104,14 +104,12 @@ pub fn language_file(tag: &str) -> Option<&'static str> {
 
 /// The config with the chosen language's file added, and the texts resolved for that language:
 /// what the loader and the UI do together (the loader chooses among the config's texts, the
-/// files and English, and fetches the file when [`needs_language_file`]; the UI adds it under the
-/// site's own texts and resolves).
-fn config_and_texts(config: &Config, language: Option<&str>) -> (Config, ResolvedTexts) {
+/// files and English, with `page_language` as the page's `<html lang>` and no browser languages,
+/// and fetches the file when [`needs_language_file`]; the UI adds it under the site's own texts
+/// and resolves).
+fn config_and_texts(config: &Config, page_language: Option<&str>) -> (Config, ResolvedTexts) {
     let mut config = config.clone();
-    if let Some(language) = language {
-        config.language = Some(language.to_string());
-    }
-    let mut chosen = choose_language(&config, None, &[], LANGUAGE_FILES);
+    let mut chosen = choose_language(&config, page_language, &[], LANGUAGE_FILES);
     if needs_language_file(&config, &chosen) {
         // Every embedded file is read by a test; the fallback is the UI's for a broken file.
         match language_file(&chosen).map(read_language_file) {
@@ -124,10 +122,13 @@ fn config_and_texts(config: &Config, language: Option<&str>) -> (Config, Resolve
     (config, texts)
 }
 
-/// The texts the first layer shows for `language`, resolved as the banner does (the language
-/// chosen among the config's `texts`, the language files and English: `de-AT` is `de`, `zh-TW`
-/// is `zh-Hant`, an unknown tag is English; its file added under the site's own texts). `None`:
-/// the config's `language`, else English (no page or browser to ask).
+/// The texts the first layer shows on a page whose language (its `<html lang>`) is `language`,
+/// resolved as the loader and the banner do: the config's `language` first (it forces one), then
+/// `language`, each chosen among the config's `texts`, the language files and English (`de-AT`
+/// is `de`, `zh-TW` is `zh-Hant`), else English; the language's file added under the site's own
+/// texts. The visitor's browser languages, which the loader asks next, are unknown ahead of time:
+/// give the page a `lang` (or the config a `language`) and render with it, or the loader finds
+/// the snippet stale for visitors whose browser prefers another language.
 ///
 /// ```
 /// use consent_banner::config::Config;
@@ -136,6 +137,8 @@ fn config_and_texts(config: &Config, language: Option<&str>) -> (Config, Resolve
 /// let texts = first_layer_texts(&Config::default(), Some("de-AT"));
 /// assert_eq!((texts.language.as_str(), texts.accept_all.as_str()), ("de", "Alle akzeptieren"));
 /// assert_eq!(first_layer_texts(&Config::default(), None).language, "en");
+/// let french = Config { language: Some("fr".into()), ..Config::default() };
+/// assert_eq!(first_layer_texts(&french, Some("de")).language, "fr");
 /// ```
 pub fn first_layer_texts(config: &Config, language: Option<&str>) -> ResolvedTexts {
     config_and_texts(config, language).1
@@ -290,8 +293,8 @@ pub struct RenderOptions<'a> {
     /// The site's config: its JSON text as given (empty: the defaults). Embedded as
     /// [`embed_config`] writes it.
     pub config: &'a str,
-    /// The language of the first layer (see [`first_layer_texts`]); `None`: the config's
-    /// `language`, else English.
+    /// The page's language, its `<html lang>` (see [`first_layer_texts`]: the config's
+    /// `language` comes first); `None`: the config's `language`, else English.
     pub language: Option<&'a str>,
     /// The URL of `dist/`, ending in `/`. Default [`DEFAULT_BASE`].
     pub base: &'a str,
@@ -679,7 +682,13 @@ mod tests {
         }
         let config = Config::from_json(r#"{"language": "fr"}"#).unwrap();
         assert_eq!(first_layer_texts(&config, None).language, "fr");
-        assert_eq!(first_layer_texts(&config, Some("it")).language, "it");
+        assert_eq!(
+            first_layer_texts(&config, Some("it")).language,
+            "fr",
+            "the config's language first"
+        );
+        let config = Config::from_json(r#"{"texts": {"gsw": {"title": "Datenschutz"}}}"#).unwrap();
+        assert_eq!(first_layer_texts(&config, Some("GSW-CH")).language, "gsw");
     }
 
     #[test]

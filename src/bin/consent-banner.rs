@@ -23,7 +23,8 @@ Prints the snippets of a page with the banner's first layer prerendered: the one
 one for the start of <body>, and what the Content-Security-Policy must add.
 
   --config FILE     the site's config (JSON, as in the page); - reads standard input
-  --lang TAG        the language of the first layer (default: the config's language, else en)
+  --lang TAG        the page's language, its <html lang> (the config's language comes first;
+                    without either, en)
   --base URL        where dist/ is served, ending in / (default /consent-banner/)
   --dist DIR        the built dist/ folder, for the loader's file (default dist)
   --inline-loader   put the loader in the head snippet (no request before the decision)
