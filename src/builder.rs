@@ -27,6 +27,13 @@ impl Category {
     }
 
     /// Sets what the category does, shown in the preferences.
+    ///
+    /// ```
+    /// # use consent_banner::config::Category;
+    /// let functional = Category::new("functional", "Lists and queries")
+    ///     .description("Keeps your lists and queries across sessions.");
+    /// assert_eq!(functional.description, "Keeps your lists and queries across sessions.");
+    /// ```
     pub fn description(mut self, description: impl Into<String>) -> Category {
         self.description = description.into();
         self
@@ -45,6 +52,20 @@ impl Category {
 
     /// Marks the category as selling or sharing personal data: declined while the browser sends
     /// Global Privacy Control and the user has not decided.
+    ///
+    /// ```
+    /// use consent_banner::config::{Category, Config};
+    /// use consent_banner::gpc;
+    ///
+    /// let config = Config {
+    ///     categories: vec![
+///         Category::new("statistics", "Statistics"),
+///         Category::new("ads", "Ads").shares_data(),
+///     ],
+    ///     ..Config::default()
+    /// };
+    /// assert_eq!(gpc::declined(&config, true), ["ads"]);
+    /// ```
     pub fn shares_data(mut self) -> Category {
         self.shares_data = true;
         self
@@ -52,12 +73,25 @@ impl Category {
 
     /// Sets the names of the cookies the category sets (a trailing `*` matches a prefix),
     /// deleted when it is declined.
+    ///
+    /// ```
+    /// # use consent_banner::config::Category;
+    /// let statistics =
+///     Category::new("statistics", "Usage statistics").cookies(["_pk_id*", "_pk_ses*"]);
+    /// assert_eq!(statistics.cookies, ["_pk_id*", "_pk_ses*"]);
+    /// ```
     pub fn cookies<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Category {
         self.cookies = names.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets the Web Storage keys the category sets (a trailing `*` matches a prefix).
+    ///
+    /// ```
+    /// # use consent_banner::config::Category;
+    /// let analytics = Category::new("analytics", "Analytics").storage(["ph_*"]);
+    /// assert_eq!(analytics.storage, ["ph_*"]);
+    /// ```
     pub fn storage<S: Into<String>>(mut self, keys: impl IntoIterator<Item = S>) -> Category {
         self.storage = keys.into_iter().map(Into::into).collect();
         self

@@ -18,6 +18,25 @@ use crate::core::map::Map;
 use crate::json::{self, Reader};
 
 /// The whole configuration of one banner.
+///
+/// ```
+/// use consent_banner::config::{Config, Layout};
+///
+/// // From the site's JSON, as the embed reads it ...
+/// let json = Config::from_json(
+///     r#"{"revision": 2, "layout": "corner", "receiptEndpoint": "/consent"}"#,
+/// )?;
+/// // ... or in Rust: the same fields, the same defaults.
+/// let rust = Config {
+///     revision: 2,
+///     layout: Layout::Corner,
+///     receipt_endpoint: Some("/consent".into()),
+///     ..Config::default()
+/// };
+/// assert_eq!(json, rust);
+/// assert_eq!(rust.categories.len(), 3); // essential, functional, statistics
+/// # Ok::<(), consent_banner::config::ConfigError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -78,6 +97,18 @@ pub struct Config {
 }
 
 /// One consent category.
+///
+/// ```
+/// use consent_banner::config::{Category, Config};
+///
+/// let json = Config::from_json(
+///     r#"{"categories": [{"id": "statistics", "label": "Usage statistics",
+///         "cookies": ["_pk_*"]}]}"#,
+/// )?;
+/// let rust = Category::new("statistics", "Usage statistics").cookies(["_pk_*"]);
+/// assert_eq!(json.categories, [rust]);
+/// # Ok::<(), consent_banner::config::ConfigError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -118,6 +149,25 @@ pub struct Category {
 /// {"map": {"statistics": ["analytics_storage"], "marketing": ["ad_storage", "ad_user_data",
 ///  "ad_personalization"]}, "waitForUpdate": 500, "region": ["DE", "US-CA"]}
 /// ```
+///
+/// In Rust:
+///
+/// ```
+/// use consent_banner::config::{Config, ConsentType, GoogleConsentMode};
+/// use consent_banner::map::Map;
+///
+/// let config = Config {
+///     google_consent_mode: Some(GoogleConsentMode {
+///         map: Map::from([("statistics", vec![ConsentType::AnalyticsStorage])]),
+///         region: vec!["DE".into(), "US-CA".into()],
+///         ..GoogleConsentMode::default()
+///     }),
+///     ..Config::default()
+/// }
+/// .validated()?;
+/// assert_eq!(config.google_consent_mode.as_ref().map(|mode| mode.wait_for_update), Some(500));
+/// # Ok::<(), consent_banner::config::ConfigError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -155,6 +205,13 @@ impl Default for GoogleConsentMode {
 }
 
 /// A Google Consent Mode v2 consent type, named as Google names it (`"analytics_storage"`).
+///
+/// ```
+/// use consent_banner::config::ConsentType;
+///
+/// assert_eq!(ConsentType::try_from("ad_user_data".to_string()), Ok(ConsentType::AdUserData));
+/// assert!(ConsentType::try_from("ads".to_string()).is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
@@ -205,12 +262,26 @@ impl TryFrom<String> for ConsentType {
 
 impl ConsentType {
     /// The name Google uses (`"analytics_storage"`).
+    ///
+    /// ```
+    /// # use consent_banner::config::ConsentType;
+    /// assert_eq!(ConsentType::AnalyticsStorage.name(), "analytics_storage");
+    /// ```
     pub fn name(self) -> &'static str {
         name_of(self, CONSENT_TYPES)
     }
 }
 
 /// The optional cookie copy of the decision, for server-side use.
+///
+/// ```
+/// use consent_banner::config::{Config, CookieMirror};
+///
+/// let config = Config::from_json(r#"{"cookie": {"domain": ".example.org"}}"#)?;
+/// let mirror = CookieMirror { domain: Some(".example.org".into()), ..CookieMirror::default() };
+/// assert_eq!(config.cookie, Some(mirror));
+/// # Ok::<(), consent_banner::config::ConfigError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -244,6 +315,14 @@ impl Default for CookieMirror {
 }
 
 /// The `SameSite` attribute of the cookie mirror.
+///
+/// ```
+/// use consent_banner::config::{Config, SameSite};
+///
+/// let config = Config::from_json(r#"{"cookie": {"sameSite": "Strict"}}"#)?;
+/// assert_eq!(config.cookie.map(|c| c.same_site), Some(SameSite::Strict));
+/// # Ok::<(), consent_banner::config::ConfigError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -284,6 +363,14 @@ impl Default for Config {
 }
 
 /// Where the first layer sits on the screen (`layout`).
+///
+/// ```
+/// use consent_banner::config::{Config, Layout};
+///
+/// assert_eq!(Config::from_json(r#"{"layout": "center"}"#)?.layout, Layout::Center);
+/// assert_eq!(Config::default().layout, Layout::Bottom);
+/// # Ok::<(), consent_banner::config::ConfigError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
@@ -308,6 +395,13 @@ pub enum Layout {
 }
 
 /// The colour scheme of the banner (`theme`).
+///
+/// ```
+/// use consent_banner::config::{Config, Theme};
+///
+/// assert_eq!(Config::from_json(r#"{"theme": "dark"}"#)?.theme, Theme::Dark);
+/// # Ok::<(), consent_banner::config::ConfigError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
@@ -330,6 +424,14 @@ pub enum Theme {
 }
 
 /// A side of the window (`floatingButtonPosition`).
+///
+/// ```
+/// use consent_banner::config::{Config, Side};
+///
+/// let config = Config::from_json(r#"{"floatingButtonPosition": "right"}"#)?;
+/// assert_eq!(config.floating_button_position, Side::Right);
+/// # Ok::<(), consent_banner::config::ConfigError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
@@ -401,6 +503,11 @@ impl TryFrom<String> for Side {
 
 impl Layout {
     /// The config name (`"bottom"`), also used as a class name by the UI.
+    ///
+    /// ```
+    /// # use consent_banner::config::Layout;
+    /// assert_eq!(Layout::Corner.name(), "corner");
+    /// ```
     pub fn name(self) -> &'static str {
         name_of(self, LAYOUTS)
     }
@@ -408,6 +515,11 @@ impl Layout {
 
 impl Theme {
     /// The config name (`"auto"`), also used by the UI's styles.
+    ///
+    /// ```
+    /// # use consent_banner::config::Theme;
+    /// assert_eq!(Theme::Auto.name(), "auto");
+    /// ```
     pub fn name(self) -> &'static str {
         name_of(self, THEMES)
     }
@@ -415,6 +527,11 @@ impl Theme {
 
 impl Side {
     /// The config name (`"left"`), also used as a class name by the UI.
+    ///
+    /// ```
+    /// # use consent_banner::config::Side;
+    /// assert_eq!(Side::Right.name(), "right");
+    /// ```
     pub fn name(self) -> &'static str {
         name_of(self, SIDES)
     }
@@ -469,6 +586,23 @@ pub const LANGUAGE_FILES: &[&str] = &[
 ];
 
 /// UI texts of one language, as given in the config; every field is optional.
+///
+/// ```
+/// use consent_banner::config::{Config, Texts};
+///
+/// // Some texts of the site's own in German; the others fall back (see `texts`).
+/// let config = Config {
+///     texts: [(
+///         "de",
+///         Texts { accept_all: Some("Alle akzeptieren".into()), ..Texts::default() },
+///     )]
+///     .into(),
+///     ..Config::default()
+/// }
+/// .validated()?;
+/// assert_eq!(consent_banner::texts::resolve(&config, "de").accept_all, "Alle akzeptieren");
+/// # Ok::<(), consent_banner::config::ConfigError>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -507,6 +641,17 @@ pub struct Texts {
 }
 
 /// A category's label and description in one language.
+///
+/// ```
+/// use consent_banner::config::{CategoryText, Config};
+///
+/// let config = Config::from_json(
+///     r#"{"texts": {"de": {"categories": {"statistics": {"label": "Statistik"}}}}}"#,
+/// )?;
+/// let german = CategoryText { label: Some("Statistik".into()), description: None };
+/// assert_eq!(config.texts["de"].categories["statistics"], german);
+/// # Ok::<(), consent_banner::config::ConfigError>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -597,6 +742,19 @@ fn read_category_text(r: &mut Reader) -> Result<CategoryText, json::Error> {
 /// # Errors
 ///
 /// Not JSON of the texts' shape, or a text missing, as a message naming it: `missing text "save"`.
+///
+/// ```
+/// use consent_banner::texts::{read_language_file, TEXTS_FIELDS};
+///
+/// let error = read_language_file(r#"{"title": "Cookies"}"#).unwrap_err();
+/// assert_eq!(error, r#"missing text "summary""#);
+/// // Every text given (here each is its own name): `{"title":"title", ...}`.
+/// let texts: Vec<String> =
+///     TEXTS_FIELDS[..12].iter().map(|f| format!("\"{f}\":\"{f}\"")).collect();
+/// let file = read_language_file(&format!("{{{}}}", texts.join(",")))?;
+/// assert_eq!(file.accept_all.as_deref(), Some("acceptAll"));
+/// # Ok::<(), String>(())
+/// ```
 pub fn read_language_file(text: &str) -> Result<Texts, String> {
     let texts = json::parse(text, read_texts).map_err(|e| e.with_path())?;
     match texts.missing_text() {
@@ -608,6 +766,12 @@ pub fn read_language_file(text: &str) -> Result<Texts, String> {
 impl Texts {
     /// The JSON name of the first text (of [`TEXTS_FIELDS`], `categories` aside) that is absent or
     /// empty; `None` when every text is given.
+    ///
+    /// ```
+    /// # use consent_banner::config::Texts;
+    /// let texts = Texts { title: Some("Cookies".into()), ..Texts::default() };
+    /// assert_eq!(texts.missing_text(), Some("summary"));
+    /// ```
     pub fn missing_text(&self) -> Option<&'static str> {
         let texts = [
             &self.title,
@@ -644,6 +808,14 @@ impl Texts {
 }
 
 /// `true` when `name` matches a cookie or storage key `pattern` (exact, or a prefix when the pattern ends with `*`).
+///
+/// ```
+/// use consent_banner::config::matches_pattern;
+///
+/// assert!(matches_pattern("_ga*", "_ga_XYZ123"));
+/// assert!(matches_pattern("_pk_id", "_pk_id"));
+/// assert!(!matches_pattern("_pk_id", "_pk_id.1"));
+/// ```
 pub fn matches_pattern(pattern: &str, name: &str) -> bool {
     match pattern.strip_suffix('*') {
         Some(prefix) => name.starts_with(prefix),
@@ -652,6 +824,18 @@ pub fn matches_pattern(pattern: &str, name: &str) -> bool {
 }
 
 /// Why a configuration was rejected. The message names the field; its text is part of the API.
+///
+/// ```
+/// use consent_banner::config::{Config, ConfigError};
+///
+/// let error = Config::from_json(r#"{"revision": 0}"#).unwrap_err();
+/// let expected = ConfigError::Invalid {
+///     field: "revision".into(),
+///     reason: "must be at least 1".into(),
+/// };
+/// assert_eq!(error, expected);
+/// assert!(matches!(Config::from_json("{"), Err(ConfigError::Parse(_))));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigError {
     /// The text is not valid JSON of the config's shape (unknown field, wrong type, syntax).
@@ -668,6 +852,13 @@ pub enum ConfigError {
 impl ConfigError {
     /// The message, as `Display` shows it: `config: <field>: <reason>`. (Built without
     /// `core::fmt`, which the wasm then does not need: 1.6 KB.)
+    ///
+    /// ```
+    /// # use consent_banner::config::Config;
+    /// let error = Config::from_json(r#"{"revision": 0}"#).unwrap_err();
+    /// assert_eq!(error.message(), "config: revision: must be at least 1");
+    /// assert_eq!(error.to_string(), error.message());
+    /// ```
     pub fn message(&self) -> String {
         match self {
             ConfigError::Parse(message) => "config: ".to_string() + message,
@@ -707,6 +898,11 @@ pub const MAX_CONFIG_BYTES: usize = 256 * 1024;
 
 /// The JSON Schema of the config, generated from these types (shipped as
 /// `consent-banner.schema.json`, so editors can check a config). Feature `schema`.
+///
+/// ```
+/// let schema = consent_banner::config::json_schema();
+/// assert!(schema.contains(r#""policyUrl""#));
+/// ```
 #[cfg(feature = "schema")]
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(Config);
@@ -720,6 +916,16 @@ impl Config {
     ///
     /// [`ConfigError::Parse`] when the text is not JSON of the config's shape or is larger than
     /// [`MAX_CONFIG_BYTES`]; [`ConfigError::Invalid`] when [`Config::validate`] rejects it.
+    ///
+    /// ```
+    /// use consent_banner::config::Config;
+    ///
+    /// assert_eq!(Config::from_json("")?, Config::default());
+    /// let error = Config::from_json(r#"{"policyURL": "/privacy"}"#).unwrap_err();
+    /// let unknown = "config: policyURL: unknown field `policyURL`, expected one of";
+/// assert!(error.message().starts_with(unknown));
+    /// # Ok::<(), consent_banner::config::ConfigError>(())
+    /// ```
     pub fn from_json(text: &str) -> Result<Config, ConfigError> {
         if text.len() > MAX_CONFIG_BYTES {
             let mut message = "too large (".to_string();
@@ -747,6 +953,18 @@ impl Config {
     /// categories, a link that is not http(s), relative or mailto, a zero lifetime, an empty storage
     /// key, a storage pattern that is malformed or would delete the record, an unknown language
     /// key, a cookie mirror that cannot be set.
+    ///
+    /// ```
+    /// use consent_banner::config::Config;
+    ///
+    /// let mut config = Config::default();
+    /// assert_eq!(config.validate(), Ok(()));
+    /// config.policy_url = "javascript:alert(1)".into();
+    /// assert_eq!(
+    ///     config.validate().unwrap_err().message(),
+    ///     r#"config: policyUrl: "javascript:alert(1)" is not an http(s), relative or mailto link"#
+    /// );
+    /// ```
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.revision == 0 {
             return Err(invalid("revision", "must be at least 1"));
@@ -878,6 +1096,13 @@ impl Config {
     }
 
     /// The category with this id.
+    ///
+    /// ```
+    /// # use consent_banner::config::Config;
+    /// let config = Config::default();
+    /// assert!(config.category("essential").is_some_and(|c| c.required));
+    /// assert_eq!(config.category("marketing"), None);
+    /// ```
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
     }
@@ -1132,6 +1357,18 @@ fn check_token(id: &str) -> Result<(), String> {
 /// Rejects every other scheme (`javascript:`, `data:`, ...), protocol-relative links (`//host`, and
 /// any backslash, which browsers read as `/`: `/\host`), spaces and control characters (URL
 /// parsers drop a tab or newline: `/<tab>/host` is `//host`).
+///
+/// ```
+/// use consent_banner::config::check_link;
+///
+/// assert_eq!(check_link("/privacy"), Ok(()));
+/// assert_eq!(check_link("mailto:privacy@example.org"), Ok(()));
+/// assert_eq!(
+///     check_link("//elsewhere.example").unwrap_err(),
+///     r#""//elsewhere.example" is protocol-relative; write https://"#
+/// );
+/// assert!(check_link("javascript:alert(1)").is_err());
+/// ```
 pub fn check_link(link: &str) -> Result<(), String> {
     if link.trim().is_empty() {
         return Err("must not be empty".into());

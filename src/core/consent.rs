@@ -8,6 +8,19 @@ use crate::core::record::{ConsentRecord, Source, FORMAT_VERSION};
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// An act that decides.
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::consent::{decide, Action};
+/// use consent_banner::map::Map;
+/// use consent_banner::record::Source;
+///
+/// let config = Config::default();
+/// let custom = Action::Set(Map::from([("statistics", true)]));
+/// let record = decide(&config, None, &custom, 1_800_000_000_000, "id-1", Source::Banner);
+/// assert_eq!(record.categories["statistics"], true);
+/// assert_eq!(record.categories["functional"], false); // no earlier decision: declined
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     /// Accept every category.
@@ -21,6 +34,20 @@ pub enum Action {
 
 /// The categories in effect: required ones always, optional ones only when `record` is valid and
 /// accepts them. Unknown categories in a record never grant anything.
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::consent::{accepted, decide, ids, Action};
+/// use consent_banner::record::Source;
+///
+/// let config = Config::default();
+/// let now = 1_800_000_000_000;
+/// assert_eq!(accepted(&config, None, now), ids(["essential".to_string()]));
+/// let record = decide(&config, None, &Action::AcceptAll, now, "id-1", Source::Banner);
+/// assert!(accepted(&config, Some(&record), now).contains("statistics"));
+/// // Expired: only the required category again.
+/// assert_eq!(accepted(&config, Some(&record), record.expires).iter().count(), 1);
+/// ```
 pub fn accepted(config: &Config, record: Option<&ConsentRecord>, now: u64) -> Set {
     let valid = record.filter(|r| r.is_valid_at(now, config));
     ids(config
@@ -31,17 +58,45 @@ pub fn accepted(config: &Config, record: Option<&ConsentRecord>, now: u64) -> Se
 }
 
 /// A decision per category id.
+///
+/// ```
+/// use consent_banner::consent::decisions;
+///
+/// let map = decisions([("statistics".to_string(), true), ("functional".to_string(), false)]);
+/// assert_eq!(map.keys().collect::<Vec<_>>(), ["functional", "statistics"]);
+/// ```
 pub fn decisions(pairs: impl IntoIterator<Item = (String, bool)>) -> Map<bool> {
     pairs.into_iter().collect()
 }
 
 /// A set of category ids.
+///
+/// ```
+/// use consent_banner::consent::ids;
+///
+/// let set = ids(["statistics".to_string(), "essential".to_string()]);
+/// assert_eq!(set.iter().collect::<Vec<_>>(), ["essential", "statistics"]);
+/// ```
 pub fn ids(items: impl IntoIterator<Item = String>) -> Set {
     items.into_iter().collect()
 }
 
 /// The record that `action` makes. `previous` counts only when it is valid at `now`; its id and
 /// first-decision time are kept. `new_id` is used when there is no valid previous record.
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::consent::{decide, Action};
+/// use consent_banner::record::Source;
+///
+/// let config = Config::default();
+/// let now = 1_800_000_000_000;
+/// let yes = decide(&config, None, &Action::AcceptAll, now, "id-1", Source::Banner);
+/// let no = decide(&config, Some(&yes), &Action::RejectAll, now + 1000, "id-2", Source::Api);
+/// assert_eq!(no.id, "id-1", "the consent id is kept");
+/// assert_eq!((no.given, no.updated), (now, now + 1000));
+/// assert_eq!(no.categories["statistics"], false);
+/// ```
 pub fn decide(
     config: &Config,
     previous: Option<&ConsentRecord>,
@@ -84,6 +139,14 @@ pub fn decide(
 }
 
 /// The category ids whose effective state differs between two accepted sets, sorted.
+///
+/// ```
+/// use consent_banner::consent::{changed, ids};
+///
+/// let before = ids(["essential".to_string(), "statistics".to_string()]);
+/// let after = ids(["essential".to_string(), "functional".to_string()]);
+/// assert_eq!(changed(&before, &after), ["functional", "statistics"]);
+/// ```
 pub fn changed(before: &Set, after: &Set) -> Vec<String> {
     ids(before
         .difference(after)

@@ -13,6 +13,19 @@ pub const MAX_COOKIE_BYTES: usize = 4000;
 /// The `document.cookie` assignment that mirrors `record`: a percent-encoded JSON object
 /// `{"v":1,"revision":1,"accepted":["essential","statistics"],"id":"...","updated":..,"expires":..}`
 /// with the configured attributes. `None` when it would exceed [`MAX_COOKIE_BYTES`].
+///
+/// ```
+/// use consent_banner::config::{Config, CookieMirror};
+/// use consent_banner::consent::{decide, Action};
+/// use consent_banner::cookies;
+/// use consent_banner::record::Source;
+///
+/// let now = 1_800_000_000_000;
+/// let record = decide(&Config::default(), None, &Action::AcceptAll, now, "id-1", Source::Banner);
+/// let cookie = cookies::mirror(&CookieMirror::default(), &record, now, true).unwrap();
+/// assert!(cookie.starts_with("consent=%7B%22v%22%3A1%2C"));
+/// assert!(cookie.ends_with("; Path=/; Max-Age=15724800; SameSite=Lax; Secure"));
+/// ```
 pub fn mirror(
     mirror: &CookieMirror,
     record: &ConsentRecord,
@@ -61,6 +74,15 @@ pub fn mirror(
 /// The `document.cookie` assignments that delete the mirror cookie (after a reset): where it is
 /// set now, and wherever an older config may have left it that the page can see (every path
 /// prefix of `path`, the host and each parent domain of `host`).
+///
+/// ```
+/// use consent_banner::config::CookieMirror;
+///
+/// let mirror = CookieMirror::default();
+/// let deletions = consent_banner::cookies::mirror_deletion(&mirror, "www.example.org", "/");
+/// assert!(deletions.contains(&"consent=; Max-Age=0; Path=/".to_string()));
+/// assert!(deletions.contains(&"consent=; Max-Age=0; Path=/; Domain=.example.org".to_string()));
+/// ```
 pub fn mirror_deletion(mirror: &CookieMirror, host: &str, path: &str) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(domain) = &mirror.domain {
@@ -92,6 +114,11 @@ fn encode(text: &str) -> String {
 }
 
 /// The names in a `document.cookie` string.
+///
+/// ```
+/// let names = consent_banner::cookies::names("_ga=GA1.2.3; theme=dark");
+/// assert_eq!(names.iter().collect::<Vec<_>>(), ["_ga", "theme"]);
+/// ```
 pub fn names(cookie_header: &str) -> Set {
     crate::core::consent::ids(cookie_header.split(';').filter_map(|pair| {
         let name = pair.split('=').next()?.trim();
@@ -174,6 +201,21 @@ fn doomed(
 /// category that is not in `accepted` (see [`crate::core::consent::accepted`]): on the current host and
 /// on each parent domain (down to two labels), at every path the page can see (`/`, each prefix of
 /// `path` with and without its trailing `/`, `path`) and the mirror's path.
+///
+/// ```
+/// use consent_banner::config::{Category, Config};
+/// use consent_banner::consent::ids;
+/// use consent_banner::cookies;
+///
+/// let config = Config {
+///     categories: vec![Category::new("statistics", "Statistics").cookies(["_ga*"])],
+///     ..Config::default()
+/// };
+/// let nothing_accepted = ids([]);
+/// let present = cookies::names("_ga=GA1.2.3; theme=dark");
+/// let out = cookies::deletions(&config, &nothing_accepted, &present, "example.org", "/");
+/// assert_eq!(out, ["_ga=; Max-Age=0; Path=/", "_ga=; Max-Age=0; Path=/; Domain=.example.org"]);
+/// ```
 pub fn deletions(
     config: &Config,
     accepted: &Set,
@@ -197,6 +239,19 @@ pub fn deletions(
 /// The Web Storage keys (of `keys`, those in `localStorage` or `sessionStorage` now) to remove:
 /// those matching a `storage` pattern of a category that is not in `accepted`. Never the banner's
 /// own `storageKey`.
+///
+/// ```
+/// use consent_banner::config::{Category, Config};
+/// use consent_banner::consent::ids;
+///
+/// let config = Config {
+///     categories: vec![Category::new("analytics", "Analytics").storage(["ph_*"])],
+///     ..Config::default()
+/// };
+/// let keys = ["ph_session".to_string(), "consent-banner".to_string(), "cart".to_string()];
+/// let out = consent_banner::cookies::storage_deletions(&config, &ids([]), &keys);
+/// assert_eq!(out, ["ph_session"]);
+/// ```
 pub fn storage_deletions<'a>(config: &Config, accepted: &Set, keys: &'a [String]) -> Vec<&'a str> {
     keys.iter()
         .map(String::as_str)

@@ -16,6 +16,17 @@ pub const HIDE: &str = "consent:hide";
 pub const ERROR: &str = "consent:error";
 
 /// The whole consent state, as carried by `consent:ready` and `consent:change`.
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::events::ConsentDetail;
+///
+/// // No decision yet: only the required category is on.
+/// let detail = ConsentDetail::new(&Config::default(), None, Vec::new(), true);
+/// assert!(!detail.decided);
+/// assert_eq!(detail.categories["essential"], true);
+/// assert_eq!(detail.categories["statistics"], false);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ConsentDetail {
@@ -43,6 +54,20 @@ pub struct ConsentDetail {
 
 impl ConsentDetail {
     /// The detail for a valid record (or none), with the effective state of every category.
+    ///
+    /// ```
+    /// use consent_banner::config::Config;
+    /// use consent_banner::consent::{decide, Action};
+    /// use consent_banner::events::ConsentDetail;
+    /// use consent_banner::record::Source;
+    ///
+    /// let config = Config::default();
+    /// let now = 1_800_000_000_000;
+/// let record = decide(&config, None, &Action::AcceptAll, now, "id-1", Source::Banner);
+    /// let detail = ConsentDetail::new(&config, Some(&record), vec!["statistics".into()], true);
+    /// assert!(detail.decided && detail.categories["statistics"]);
+    /// assert_eq!(detail.id.as_deref(), Some("id-1"));
+    /// ```
     pub fn new(
         config: &Config,
         record: Option<&ConsentRecord>,
@@ -68,6 +93,15 @@ impl ConsentDetail {
     }
 
     /// The detail as JSON.
+    ///
+    /// ```
+    /// # use consent_banner::{config::Config, events::ConsentDetail};
+    /// let detail = ConsentDetail::new(&Config::default(), None, Vec::new(), true);
+    /// assert_eq!(
+    ///     detail.to_json(),
+    ///     r#"{"decided":false,"categories":{"essential":true,"functional":false,"statistics":false},"revision":1,"given":null,"updated":null,"expires":null,"id":null,"source":null,"changed":[],"persisted":true}"#
+    /// );
+    /// ```
     pub fn to_json(&self) -> String {
         let mut out = "{\"decided\":".to_string();
         json::push_bool(&mut out, self.decided);
@@ -102,6 +136,14 @@ impl ConsentDetail {
 
 /// What went wrong, as `consent:error`'s `detail.kind` says it: one name per kind, shared by the UI
 /// and the loader (which reports `load` and `markup` itself).
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::events::{ErrorDetail, ErrorKind};
+///
+/// let error: ErrorDetail = Config::from_json(r#"{"revision": 0}"#).unwrap_err().into();
+/// assert_eq!(error.kind, ErrorKind::Config);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
@@ -122,6 +164,11 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// The name in `detail.kind` (`"storage"`).
+    ///
+    /// ```
+    /// # use consent_banner::events::ErrorKind;
+    /// assert_eq!(ErrorKind::Storage.name(), "storage");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             ErrorKind::Config => "config",
@@ -136,6 +183,14 @@ impl ErrorKind {
 
 /// The `detail` of `consent:error`, and the one shape of every error the banner reports: the
 /// message is also logged to the console (`consent-banner: <message>`).
+///
+/// ```
+/// use consent_banner::events::{ErrorDetail, ErrorKind, StorageError};
+///
+/// let error = ErrorDetail::from(StorageError::Unavailable);
+/// assert_eq!(error.kind, ErrorKind::Storage);
+/// assert!(error.message.starts_with("storage: localStorage is unavailable"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ErrorDetail {
@@ -147,6 +202,13 @@ pub struct ErrorDetail {
 
 impl ErrorDetail {
     /// The detail as JSON: `{"kind":"config","message":"..."}`.
+    ///
+    /// ```
+    /// use consent_banner::events::{ErrorDetail, ErrorKind};
+    ///
+    /// let error = ErrorDetail { kind: ErrorKind::Record, message: "record: ignored".into() };
+    /// assert_eq!(error.to_json(), r#"{"kind":"record","message":"record: ignored"}"#);
+    /// ```
     pub fn to_json(&self) -> String {
         let mut out = "{\"kind\":".to_string();
         json::push_str(&mut out, self.kind.name());
@@ -158,6 +220,16 @@ impl ErrorDetail {
 }
 
 /// Why a decision could not be stored: it then holds for the page only (`persisted: false`).
+///
+/// ```
+/// use consent_banner::events::StorageError;
+///
+/// let error = StorageError::Write("QuotaExceededError".into());
+/// assert_eq!(
+///     error.to_string(),
+///     "storage: could not save the choice (QuotaExceededError); it holds for this page only"
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StorageError {
     /// localStorage is missing or throws on access.
@@ -168,6 +240,14 @@ pub enum StorageError {
 
 impl StorageError {
     /// The message, as `Display` shows it (built without `core::fmt`).
+    ///
+    /// ```
+    /// # use consent_banner::events::StorageError;
+    /// assert_eq!(
+    ///     StorageError::Unavailable.message(),
+    ///     "storage: localStorage is unavailable; the choice holds for this page only"
+    /// );
+    /// ```
     pub fn message(&self) -> String {
         match self {
             StorageError::Unavailable => {

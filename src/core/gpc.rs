@@ -11,6 +11,22 @@ use crate::core::record::Source;
 
 /// The optional categories the signal declines: those marked `sharesData`, when the config
 /// honours the signal (`gpc`, on by default) and the browser sends it. Empty otherwise.
+///
+/// ```
+/// use consent_banner::config::{Category, Config};
+/// use consent_banner::gpc;
+///
+/// let config = Config {
+///     categories: vec![
+///         Category::new("statistics", "Statistics"),
+///         Category::new("ads", "Ads").shares_data(),
+///     ],
+///     ..Config::default()
+/// };
+/// assert_eq!(gpc::declined(&config, true), ["ads"]);
+/// assert!(gpc::declined(&config, false).is_empty());
+/// assert!(gpc::declined(&Config { gpc: false, ..config }, true).is_empty());
+/// ```
 pub fn declined(config: &Config, signal: bool) -> Vec<String> {
     if !(signal && config.gpc) {
         return Vec::new();
@@ -24,6 +40,16 @@ pub fn declined(config: &Config, signal: bool) -> Vec<String> {
 }
 
 /// The state the signal leaves: no decision (so only required categories are on), source `gpc`.
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::record::Source;
+///
+/// let detail = consent_banner::gpc::detail(&Config::default(), true);
+/// assert!(!detail.decided);
+/// assert_eq!(detail.source, Some(Source::Gpc));
+/// assert_eq!(detail.categories["statistics"], false);
+/// ```
 pub fn detail(config: &Config, persisted: bool) -> ConsentDetail {
     ConsentDetail {
         source: Some(Source::Gpc),

@@ -7,6 +7,18 @@ use std::fmt;
 use std::ops::Index;
 
 /// A map from `String` keys to `V`, sorted by key.
+///
+/// ```
+/// use consent_banner::map::Map;
+///
+/// // From an array or any iterator of pairs whose keys convert into `String`.
+/// let mut map = Map::from([("statistics", true), ("functional", false)]);
+/// let copy: Map<bool> = map.iter().map(|(id, on)| (id.clone(), *on)).collect();
+/// assert_eq!(map, copy);
+/// map.extend([("essential", true)]);
+/// assert_eq!(map.keys().collect::<Vec<_>>(), ["essential", "functional", "statistics"]);
+/// assert!(map["statistics"]);
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Map<V> {
     entries: Vec<(String, V)>,
@@ -20,6 +32,12 @@ impl<V> Default for Map<V> {
 
 impl<V> Map<V> {
     /// An empty map.
+    ///
+    /// ```
+    /// # use consent_banner::map::Map;
+    /// let map: Map<bool> = Map::new();
+    /// assert!(map.is_empty());
+    /// ```
     pub const fn new() -> Self {
         Map {
             entries: Vec::new(),
@@ -31,21 +49,50 @@ impl<V> Map<V> {
     }
 
     /// The value of `key`.
+    ///
+    /// ```
+    /// # use consent_banner::map::Map;
+    /// let map = Map::from([("statistics", true)]);
+    /// assert_eq!(map.get("statistics"), Some(&true));
+    /// assert_eq!(map.get("ads"), None);
+    /// ```
     pub fn get(&self, key: &str) -> Option<&V> {
         self.find(key).ok().map(|i| &self.entries[i].1)
     }
 
     /// The value of `key`, to change it.
+    ///
+    /// ```
+    /// # use consent_banner::map::Map;
+    /// let mut map = Map::from([("statistics", true)]);
+    /// if let Some(on) = map.get_mut("statistics") {
+    ///     *on = false;
+    /// }
+    /// assert_eq!(map["statistics"], false);
+    /// ```
     pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
         self.find(key).ok().map(|i| &mut self.entries[i].1)
     }
 
     /// Whether `key` has a value.
+    ///
+    /// ```
+    /// # use consent_banner::map::Map;
+    /// let map = Map::from([("statistics", true)]);
+    /// assert!(map.contains_key("statistics") && !map.contains_key("ads"));
+    /// ```
     pub fn contains_key(&self, key: &str) -> bool {
         self.find(key).is_ok()
     }
 
     /// Sets the value of `key`; the previous value, if any.
+    ///
+    /// ```
+    /// # use consent_banner::map::Map;
+    /// let mut map = Map::new();
+    /// assert_eq!(map.insert("statistics".to_string(), true), None);
+    /// assert_eq!(map.insert("statistics".to_string(), false), Some(true));
+    /// ```
     pub fn insert(&mut self, key: String, value: V) -> Option<V> {
         match self.find(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
@@ -57,22 +104,49 @@ impl<V> Map<V> {
     }
 
     /// Whether there are no entries.
+    ///
+    /// ```
+    /// # use consent_banner::map::Map;
+    /// assert!(Map::<bool>::new().is_empty());
+    /// assert!(!Map::from([("statistics", true)]).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// The entries, in key order.
+    ///
+    /// ```
+    /// # use consent_banner::map::Map;
+    /// let map = Map::from([("statistics", true), ("functional", false)]);
+    /// let on: Vec<&String> = map.iter().filter(|(_, on)| **on).map(|(id, _)| id).collect();
+    /// assert_eq!(on, ["statistics"]);
+    /// ```
     pub fn iter(&self) -> Iter<'_, V> {
         Iter(self.entries.iter())
     }
 
     /// The keys, in order.
+    ///
+    /// ```
+    /// # use consent_banner::map::Map;
+    /// let map = Map::from([("statistics", 1), ("functional", 2)]);
+    /// assert_eq!(map.keys().collect::<Vec<_>>(), ["functional", "statistics"]);
+    /// ```
     pub fn keys(&self) -> impl ExactSizeIterator<Item = &String> {
         self.entries.iter().map(|(k, _)| k)
     }
 }
 
 /// The entries of a [`Map`], in key order.
+///
+/// ```
+/// # use consent_banner::map::Map;
+/// let map = Map::from([("statistics", true), ("functional", false)]);
+/// let mut entries = map.iter();
+/// assert_eq!(entries.len(), 2);
+/// assert_eq!(entries.next(), Some((&"functional".to_string(), &false)));
+/// ```
 #[derive(Clone)]
 pub struct Iter<'a, V>(std::slice::Iter<'a, (String, V)>);
 
@@ -148,6 +222,13 @@ impl<V: fmt::Debug> fmt::Debug for Map<V> {
 }
 
 /// A set of `String`s, sorted.
+///
+/// ```
+/// use consent_banner::map::Set;
+///
+/// let set: Set = ["statistics".to_string(), "essential".to_string()].into_iter().collect();
+/// assert_eq!(set.iter().collect::<Vec<_>>(), ["essential", "statistics"]);
+/// ```
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Set {
     items: Vec<String>,
@@ -155,6 +236,11 @@ pub struct Set {
 
 impl Set {
     /// An empty set.
+    ///
+    /// ```
+    /// # use consent_banner::map::Set;
+    /// assert_eq!(Set::new().iter().count(), 0);
+    /// ```
     pub const fn new() -> Self {
         Set { items: Vec::new() }
     }
@@ -164,6 +250,13 @@ impl Set {
     }
 
     /// Adds `item`; `false` when it was there already.
+    ///
+    /// ```
+    /// # use consent_banner::map::Set;
+    /// let mut set = Set::new();
+    /// assert!(set.insert("statistics".to_string()));
+    /// assert!(!set.insert("statistics".to_string()));
+    /// ```
     pub fn insert(&mut self, item: String) -> bool {
         match self.find(&item) {
             Ok(_) => false,
@@ -175,16 +268,35 @@ impl Set {
     }
 
     /// Whether `item` is in the set.
+    ///
+    /// ```
+    /// # use consent_banner::map::Set;
+    /// let set: Set = ["statistics".to_string()].into_iter().collect();
+    /// assert!(set.contains("statistics") && !set.contains("ads"));
+    /// ```
     pub fn contains(&self, item: &str) -> bool {
         self.find(item).is_ok()
     }
 
     /// The items, in order.
+    ///
+    /// ```
+    /// # use consent_banner::map::Set;
+    /// let set: Set = ["b".to_string(), "a".to_string()].into_iter().collect();
+    /// assert_eq!(set.iter().map(String::as_str).collect::<Vec<_>>(), ["a", "b"]);
+    /// ```
     pub fn iter(&self) -> std::slice::Iter<'_, String> {
         self.items.iter()
     }
 
     /// The items that are not in `other`, in order.
+    ///
+    /// ```
+    /// # use consent_banner::map::Set;
+    /// let before: Set = ["essential".to_string(), "statistics".to_string()].into_iter().collect();
+    /// let after: Set = ["essential".to_string()].into_iter().collect();
+    /// assert_eq!(before.difference(&after).collect::<Vec<_>>(), ["statistics"]);
+    /// ```
     pub fn difference<'a>(&'a self, other: &'a Set) -> impl Iterator<Item = &'a String> {
         self.items.iter().filter(|item| !other.contains(item))
     }

@@ -21,6 +21,21 @@ use crate::json;
 pub const RECEIPT_VERSION: u32 = 1;
 
 /// What kind of decision a receipt records.
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::consent::{accepted, decide, Action};
+/// use consent_banner::receipt::{Receipt, ReceiptAction, Shown};
+/// use consent_banner::record::Source;
+///
+/// let config = Config::default();
+/// let shown = Shown::new(&config, &consent_banner::texts::resolve(&config, "en"));
+/// let now = 1_800_000_000_000;
+/// let yes = decide(&config, None, &Action::AcceptAll, now, "id-1", Source::Banner);
+/// let no = decide(&config, Some(&yes), &Action::RejectAll, now + 1, "id-1", Source::Banner);
+/// let before = accepted(&config, Some(&yes), now + 1);
+/// assert_eq!(Receipt::decision(&config, &shown, &no, &before).action, ReceiptAction::Withdraw);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
@@ -38,6 +53,21 @@ pub enum ReceiptAction {
 }
 
 /// One consent receipt, sent as JSON.
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::consent::{decide, ids, Action};
+/// use consent_banner::receipt::{Receipt, ReceiptAction, Shown};
+/// use consent_banner::record::Source;
+///
+/// let config = Config::default();
+/// let shown = Shown::new(&config, &consent_banner::texts::resolve(&config, "en"));
+/// let now = 1_800_000_000_000;
+/// let record = decide(&config, None, &Action::AcceptAll, now, "id-1", Source::Banner);
+/// let receipt = Receipt::decision(&config, &shown, &record, &ids([]));
+/// assert_eq!(receipt.action, ReceiptAction::Accept);
+/// assert_eq!((receipt.id.as_str(), receipt.language.as_str()), ("id-1", "en"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
@@ -63,6 +93,16 @@ pub struct Receipt {
 }
 
 /// What the user was shown: the language and the digest of the texts. Computed once per banner.
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::receipt::Shown;
+///
+/// let config = Config::default();
+/// let shown = Shown::new(&config, &consent_banner::texts::resolve(&config, "en"));
+/// assert_eq!(shown.language, "en");
+/// assert_eq!(shown.texts_sha256.len(), 64);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shown {
     /// Language tag of the texts.
@@ -73,6 +113,16 @@ pub struct Shown {
 
 impl Shown {
     /// The language and digest of `texts`, as resolved for `config`.
+    ///
+    /// ```
+    /// use consent_banner::config::Config;
+    /// use consent_banner::receipt::{texts_sha256, Shown};
+    /// use consent_banner::texts::resolve;
+    ///
+    /// let config = Config::default();
+    /// let texts = resolve(&config, "en");
+    /// assert_eq!(Shown::new(&config, &texts).texts_sha256, texts_sha256(&config, &texts));
+    /// ```
     pub fn new(config: &Config, texts: &ResolvedTexts) -> Shown {
         Shown {
             language: texts.language.clone(),
@@ -106,6 +156,23 @@ impl Receipt {
 
     /// The receipt of a new `record`; `before` is the set of categories in effect before it
     /// ([`crate::core::consent::accepted`]), which tells a withdrawal.
+    ///
+    /// ```
+    /// # use consent_banner::config::Config;
+    /// # use consent_banner::receipt::Shown;
+    /// # let config = Config::default();
+    /// # let shown = Shown::new(&config, &consent_banner::texts::resolve(&config, "en"));
+    /// use consent_banner::consent::{decide, ids, Action};
+    /// use consent_banner::map::Map;
+    /// use consent_banner::receipt::{Receipt, ReceiptAction};
+    /// use consent_banner::record::Source;
+    ///
+    /// let custom = Action::Set(Map::from([("statistics", true)]));
+    /// let record = decide(&config, None, &custom, 1_800_000_000_000, "id-1", Source::Banner);
+    /// let receipt = Receipt::decision(&config, &shown, &record, &ids(["essential".to_string()]));
+    /// assert_eq!(receipt.action, ReceiptAction::Custom);
+    /// assert_eq!(receipt.time, record.updated);
+    /// ```
     pub fn decision(
         config: &Config,
         shown: &Shown,
@@ -147,6 +214,22 @@ impl Receipt {
 
     /// The receipt of a reset: the decision `previous` is forgotten, every optional category is
     /// declined until the user decides again.
+    ///
+    /// ```
+    /// # use consent_banner::config::Config;
+    /// # use consent_banner::receipt::Shown;
+    /// # let config = Config::default();
+    /// # let shown = Shown::new(&config, &consent_banner::texts::resolve(&config, "en"));
+    /// use consent_banner::consent::{decide, Action};
+    /// use consent_banner::receipt::{Receipt, ReceiptAction};
+    /// use consent_banner::record::Source;
+    ///
+    /// let now = 1_800_000_000_000;
+    /// let previous = decide(&config, None, &Action::AcceptAll, now, "id-1", Source::Banner);
+    /// let receipt = Receipt::reset(&config, &shown, &previous, now + 1000);
+    /// assert_eq!((receipt.action, receipt.id.as_str()), (ReceiptAction::Withdraw, "id-1"));
+    /// assert_eq!(receipt.categories["statistics"], false);
+    /// ```
     pub fn reset(config: &Config, shown: &Shown, previous: &ConsentRecord, now: u64) -> Receipt {
         let categories = crate::core::consent::decisions(
             config.categories.iter().map(|c| (c.id.clone(), c.required)),
@@ -164,6 +247,24 @@ impl Receipt {
 
     /// The receipt of the Global Privacy Control signal declining `declined`
     /// ([`crate::core::gpc::declined`]); `id` is fresh, since nothing is stored.
+    ///
+    /// ```
+    /// use consent_banner::config::{Category, Config};
+    /// use consent_banner::receipt::{Receipt, Shown};
+    /// use consent_banner::{gpc, texts};
+    ///
+    /// let config = Config {
+    ///     categories: vec![
+///         Category::new("statistics", "Statistics"),
+///         Category::new("ads", "Ads").shares_data(),
+///     ],
+    ///     ..Config::default()
+    /// };
+    /// let shown = Shown::new(&config, &texts::resolve(&config, "en"));
+    /// let declined = gpc::declined(&config, true);
+    /// let receipt = Receipt::gpc(&config, &shown, &declined, "fresh-id", 1_800_000_000_000);
+    /// assert_eq!(receipt.categories.keys().collect::<Vec<_>>(), ["ads"]);
+    /// ```
     pub fn gpc(config: &Config, shown: &Shown, declined: &[String], id: &str, now: u64) -> Receipt {
         let categories = crate::core::consent::decisions(
             config
@@ -184,6 +285,22 @@ impl Receipt {
     }
 
     /// The receipt as sent.
+    ///
+    /// ```
+    /// # use consent_banner::config::Config;
+    /// # use consent_banner::receipt::Shown;
+    /// # let config = Config::default();
+    /// # let shown = Shown::new(&config, &consent_banner::texts::resolve(&config, "en"));
+    /// use consent_banner::consent::{decide, ids, Action};
+    /// use consent_banner::receipt::Receipt;
+    /// use consent_banner::record::Source;
+    ///
+    /// let now = 1_800_000_000_000;
+/// let record = decide(&config, None, &Action::RejectAll, now, "id-1", Source::Api);
+    /// let json = Receipt::decision(&config, &shown, &record, &ids([])).to_json();
+    /// let start = r#"{"v":1,"id":"id-1","time":1800000000000,"revision":1,"action":"decline","#;
+/// assert!(json.starts_with(start));
+    /// ```
     pub fn to_json(&self) -> String {
         let mut out = "{\"v\":".to_string();
         json::push_u64(&mut out, self.v.into());
@@ -210,6 +327,11 @@ impl Receipt {
 
 impl ReceiptAction {
     /// The name in a receipt (`"withdraw"`).
+    ///
+    /// ```
+    /// # use consent_banner::receipt::ReceiptAction;
+    /// assert_eq!(ReceiptAction::Withdraw.name(), "withdraw");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             ReceiptAction::Accept => "accept",
@@ -223,6 +345,19 @@ impl ReceiptAction {
 
 /// SHA-256, as lowercase hex, of [`texts_json`]: the policy summary and every text of the first
 /// layer and the preferences, as resolved for the user's language.
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::receipt::texts_sha256;
+/// use consent_banner::texts::resolve;
+///
+/// let config = Config::default();
+/// let english = texts_sha256(&config, &resolve(&config, "en"));
+/// assert_eq!(english.len(), 64);
+/// // Another wording of the policy, another digest.
+/// let changed = Config { policy_url: "/privacy-2".into(), ..Config::default() };
+/// assert_ne!(texts_sha256(&changed, &resolve(&changed, "en")), english);
+/// ```
 pub fn texts_sha256(config: &Config, texts: &ResolvedTexts) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut hex = String::with_capacity(64);
@@ -237,6 +372,20 @@ pub fn texts_sha256(config: &Config, texts: &ResolvedTexts) -> String {
 /// "title", "summary", "policyLink", "acceptAll", "rejectAll", "preferences", "preferencesTitle",
 /// "save", "alwaysOn", "categories": [{"id", "label", "description", "required"}, ...]}` in that
 /// order ([`texts_sha256`] hashes it; a consent log keeps it as the proof of what was shown).
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::receipt::{sha256, texts_json, texts_sha256};
+/// use consent_banner::texts::resolve;
+///
+/// let config = Config::default();
+/// let texts = resolve(&config, "en");
+/// let json = texts_json(&config, &texts);
+/// let start = r#"{"language":"en","policyUrl":"/privacy-policy","title":"Your privacy","#;
+/// assert!(json.starts_with(start));
+/// let hex: String = sha256(json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+/// assert_eq!(hex, texts_sha256(&config, &texts));
+/// ```
 pub fn texts_json(config: &Config, texts: &ResolvedTexts) -> String {
     let mut json = String::from("{");
     for (key, value) in [
@@ -288,6 +437,11 @@ const K: [u32; 64] = [
 ];
 
 /// SHA-256 (FIPS 180-4) of `data`. A few hundred bytes of wasm, against several KB for a crate.
+///
+/// ```
+/// let digest = consent_banner::receipt::sha256(b"abc");
+/// assert_eq!(digest[..4], [0xba, 0x78, 0x16, 0xbf]);
+/// ```
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     let mut h: [u32; 8] = [
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,

@@ -32,6 +32,16 @@ pub const MAX_ID_LEN: usize = 64;
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// Where the last change of a decision came from.
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::consent::{decide, Action};
+/// use consent_banner::record::Source;
+///
+/// let now = 1_800_000_000_000;
+/// let record = decide(&Config::default(), None, &Action::AcceptAll, now, "id", Source::Api);
+/// assert_eq!(record.source, Source::Api);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
@@ -55,6 +65,11 @@ const SOURCES: &[(&str, Source)] = &[
 
 impl Source {
     /// The name in the record and in events (`"banner"`).
+    ///
+    /// ```
+    /// # use consent_banner::record::Source;
+    /// assert_eq!(Source::Storage.name(), "storage");
+    /// ```
     pub fn name(self) -> &'static str {
         SOURCES
             .iter()
@@ -64,6 +79,17 @@ impl Source {
 }
 
 /// One stored decision.
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::record::Stored;
+///
+/// let text = r#"{"v":1,"revision":1,"categories":{"essential":true,"functional":false,"statistics":true},"given":1796000000000,"updated":1796000000000,"expires":1811724800000,"id":"3f0c1c9e","source":"banner"}"#;
+/// let Stored::Record(record) = Stored::parse(Some(text)) else { panic!("not a record") };
+/// assert_eq!(record.categories["statistics"], true);
+/// assert!(record.is_valid_at(1_800_000_000_000, &Config::default()));
+/// assert_eq!(record.to_json(), text);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -87,6 +113,14 @@ pub struct ConsentRecord {
 }
 
 /// What the stored text turned out to be.
+///
+/// ```
+/// use consent_banner::record::Stored;
+///
+/// assert_eq!(Stored::parse(None), Stored::Empty);
+/// assert_eq!(Stored::parse(Some(r#"{"v":2,"anything":[]}"#)), Stored::Newer(2));
+/// assert!(matches!(Stored::parse(Some("{")), Stored::Corrupt(_)));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stored {
     /// Nothing stored.
@@ -101,6 +135,12 @@ pub enum Stored {
 
 impl Stored {
     /// Reads the stored text, never failing: anything unreadable is [`Stored::Corrupt`].
+    ///
+    /// ```
+    /// # use consent_banner::record::Stored;
+    /// let Stored::Corrupt(reason) = Stored::parse(Some("[]")) else { panic!() };
+    /// assert!(reason.starts_with("not a consent record: "));
+    /// ```
     pub fn parse(text: Option<&str>) -> Stored {
         let Some(text) = text else {
             return Stored::Empty;
@@ -139,6 +179,21 @@ impl Stored {
     }
 
     /// The record, when it is one of ours and valid for `config` at `now`.
+    ///
+    /// ```
+    /// use consent_banner::config::Config;
+    /// use consent_banner::consent::{decide, Action};
+    /// use consent_banner::record::{Source, Stored};
+    ///
+    /// let config = Config::default();
+    /// let now = 1_800_000_000_000;
+    /// let record = decide(&config, None, &Action::AcceptAll, now, "id-1", Source::Banner);
+    /// let stored = Stored::parse(Some(&record.to_json()));
+    /// assert_eq!(stored.valid_record(&config, now), Some(&record));
+    /// // A new revision of the policy asks again.
+    /// let revised = Config { revision: 2, ..Config::default() };
+    /// assert_eq!(stored.valid_record(&revised, now), None);
+    /// ```
     pub fn valid_record(&self, config: &Config, now: u64) -> Option<&ConsentRecord> {
         match self {
             Stored::Record(record) if record.is_valid_at(now, config) => Some(record),
@@ -152,6 +207,18 @@ impl ConsentRecord {
     /// times that are plausible (given <= updated <= expires, not in the future beyond
     /// [`CLOCK_SKEW_MS`], lifetime at most [`MAX_LIFETIME_MS`]), an id of at most [`MAX_ID_LEN`]
     /// characters, and a decision for every non-required category of the config.
+    ///
+    /// ```
+    /// use consent_banner::config::Config;
+    /// use consent_banner::consent::{decide, Action};
+    /// use consent_banner::record::Source;
+    ///
+    /// let config = Config::default();
+    /// let now = 1_800_000_000_000;
+    /// let record = decide(&config, None, &Action::RejectAll, now, "id-1", Source::Banner);
+    /// assert!(record.is_valid_at(now, &config));
+    /// assert!(!record.is_valid_at(record.expires, &config));
+    /// ```
     pub fn is_valid_at(&self, now: u64, config: &Config) -> bool {
         self.v == FORMAT_VERSION
             && self.revision == config.revision
@@ -173,6 +240,19 @@ impl ConsentRecord {
     }
 
     /// The record as stored.
+    ///
+    /// ```
+    /// use consent_banner::config::Config;
+    /// use consent_banner::consent::{decide, Action};
+    /// use consent_banner::record::Source;
+    ///
+    /// let config = Config::default();
+    /// let record = decide(&config, None, &Action::AcceptAll, 7, "id-1", Source::Banner);
+    /// assert_eq!(
+    ///     record.to_json(),
+    ///     r#"{"v":1,"revision":1,"categories":{"essential":true,"functional":true,"statistics":true},"given":7,"updated":7,"expires":15724800007,"id":"id-1","source":"banner"}"#
+    /// );
+    /// ```
     pub fn to_json(&self) -> String {
         let mut out = "{\"v\":".to_string();
         json::push_u64(&mut out, self.v.into());
@@ -239,6 +319,15 @@ fn read(r: &mut Reader) -> Result<ConsentRecord, json::Error> {
 /// # Errors
 ///
 /// serde_json's message for the text, with its position.
+///
+/// ```
+/// use consent_banner::record::read_choices;
+///
+/// let choices = read_choices(r#"{"statistics": true, "functional": false}"#)?;
+/// assert_eq!(choices["statistics"], true);
+/// assert!(read_choices(r#"{"statistics": "yes"}"#).is_err());
+/// # Ok::<(), String>(())
+/// ```
 pub fn read_choices(text: &str) -> Result<Map<bool>, String> {
     json::parse(text, read_decisions).map_err(|e| e.message)
 }

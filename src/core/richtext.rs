@@ -5,6 +5,15 @@
 use crate::core::config::check_link;
 
 /// A block of the summary.
+///
+/// ```
+/// use consent_banner::richtext::{parse, Block, Inline};
+///
+/// let blocks = parse("We use:\n\n* **cookies** for your lists\n* logs");
+/// assert_eq!(blocks[0], Block::Paragraph(vec![Inline::Text("We use:".into())]));
+/// let Block::List(items) = &blocks[1] else { panic!("a list") };
+/// assert_eq!(items.len(), 2);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
     /// A paragraph.
@@ -14,6 +23,15 @@ pub enum Block {
 }
 
 /// A run of text inside a block.
+///
+/// ```
+/// use consent_banner::richtext::{parse, Block, Inline};
+///
+/// let blocks = parse("See [the policy](/privacy) or [this](javascript:alert(1)).");
+/// let Block::Paragraph(inlines) = &blocks[0] else { panic!("a paragraph") };
+/// assert_eq!(inlines[1], Inline::Link { text: "the policy".into(), href: "/privacy".into() });
+/// assert_eq!(inlines[3], Inline::Text("this".into())); // an unsafe link is its text
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inline {
     /// Plain text.
@@ -30,6 +48,15 @@ pub enum Inline {
 }
 
 /// Parses the summary text into blocks.
+///
+/// ```
+/// use consent_banner::richtext::{parse, Block, Inline};
+///
+/// assert_eq!(
+///     parse("<b>Hi</b> **there**"),
+///     [Block::Paragraph(vec![Inline::Text("<b>Hi</b> ".into()), Inline::Bold("there".into())])]
+/// );
+/// ```
 pub fn parse(text: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut paragraph: Vec<&str> = Vec::new();

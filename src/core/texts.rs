@@ -14,6 +14,16 @@ pub use crate::core::config::{
 const RTL_LANGUAGES: &[&str] = &["ar", "fa", "he", "ur", "yi", "ps", "sd", "ug", "dv", "ku"];
 
 /// Every UI text resolved for one language.
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::texts::resolve;
+///
+/// let texts = resolve(&Config::default(), "en");
+/// assert_eq!((texts.title.as_str(), texts.accept_all.as_str()), ("Your privacy", "Accept all"));
+/// assert_eq!(texts.categories[0].0, "Essential");
+/// assert!(!texts.rtl);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedTexts {
     /// The language tag, for `lang` on the banner root.
@@ -98,6 +108,19 @@ const ALIASES: &[(&str, &str)] = &[
 /// without its last subtag (`de-AT` is `de`, `pt-BR-x` is `pt-BR`), each step through the
 /// aliases (`zh-TW` is `zh-Hant`, `no` is `nb`). English when nothing matches. The loader makes
 /// the same choice (`tests/vectors/languages.json` pins both).
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::texts::{choose_language, LANGUAGE_FILES};
+///
+/// let config = Config::default();
+/// let browser = ["de-AT".to_string(), "en".to_string()];
+/// // The embed, with the language files: German for an Austrian browser.
+/// assert_eq!(choose_language(&config, None, &browser, LANGUAGE_FILES), "de");
+/// // The page's `<html lang>` comes first; a Yew app without files gets English.
+/// assert_eq!(choose_language(&config, Some("fr"), &browser, LANGUAGE_FILES), "fr");
+/// assert_eq!(choose_language(&config, None, &browser, &[]), "en");
+/// ```
 pub fn choose_language(
     config: &Config,
     page_lang: Option<&str>,
@@ -138,6 +161,16 @@ pub fn choose_language(
 /// `true` when the banner shows `language` with its file from `dist/lang/`: a language with a file
 /// ([`LANGUAGE_FILES`]) for which the config does not give every text (the loader's rule: it
 /// fetches the file then, and the UI adds it with [`add_language_file`]).
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::texts::needs_language_file;
+///
+/// let config = Config::default();
+/// assert!(needs_language_file(&config, "de"));
+/// assert!(!needs_language_file(&config, "en")); // built in
+/// assert!(!needs_language_file(&config, "tlh")); // no file
+/// ```
 pub fn needs_language_file(config: &Config, language: &str) -> bool {
     LANGUAGE_FILES.contains(&language)
         && config
@@ -150,6 +183,24 @@ pub fn needs_language_file(config: &Config, language: &str) -> bool {
 /// texts for that language: the site's texts win. The file's summary and category texts describe
 /// the default policy (InterMine's), so they apply only while the config keeps it: no summary of
 /// its own in any language, and the default categories.
+///
+/// ```
+/// use consent_banner::config::{Config, Texts};
+/// use consent_banner::texts::{add_language_file, resolve};
+///
+/// let mut config = Config::default();
+/// config.texts.insert("de".into(), Texts { save: Some("Speichern!".into()), ..Texts::default() });
+/// // The file, as `read_language_file` reads `dist/lang/de.json` (two texts shown here).
+/// let file = Texts {
+///     save: Some("Auswahl speichern".into()),
+///     accept_all: Some("Alle akzeptieren".into()),
+///     ..Texts::default()
+/// };
+/// add_language_file(&mut config, "de", file);
+/// let german = resolve(&config, "de");
+/// assert_eq!(german.save, "Speichern!"); // the site's own text wins
+/// assert_eq!(german.accept_all, "Alle akzeptieren");
+/// ```
 pub fn add_language_file(config: &mut Config, language: &str, file: Texts) {
     let own_summary = config.texts.iter().any(|(_, t)| t.summary.is_some());
     let default_categories = config.categories == default_categories();
@@ -200,6 +251,19 @@ pub fn add_language_file(config: &mut Config, language: &str, file: Texts) {
 }
 
 /// Resolves every text for `language`, with the fallbacks described in the module docs.
+///
+/// ```
+/// use consent_banner::config::{Config, Texts};
+/// use consent_banner::texts::resolve;
+///
+/// let english = Texts { title: Some("Cookies on this site".into()), ..Texts::default() };
+/// let config = Config { texts: [("en", english)].into(), ..Config::default() };
+/// assert_eq!(resolve(&config, "en").title, "Cookies on this site");
+/// // No German texts: the site's English, then the built-in English.
+/// assert_eq!(resolve(&config, "de").title, "Cookies on this site");
+/// assert_eq!(resolve(&config, "de").save, "Save choices");
+/// assert!(resolve(&config, "ar").rtl);
+/// ```
 pub fn resolve(config: &Config, language: &str) -> ResolvedTexts {
     let own = config.texts.get(language);
     let english = config.texts.get("en");
