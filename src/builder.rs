@@ -59,9 +59,9 @@ impl Category {
     ///
     /// let config = Config {
     ///     categories: vec![
-///         Category::new("statistics", "Statistics"),
-///         Category::new("ads", "Ads").shares_data(),
-///     ],
+    ///         Category::new("statistics", "Statistics"),
+    ///         Category::new("ads", "Ads").shares_data(),
+    ///     ],
     ///     ..Config::default()
     /// };
     /// assert_eq!(gpc::declined(&config, true), ["ads"]);
@@ -77,7 +77,7 @@ impl Category {
     /// ```
     /// # use consent_banner::config::Category;
     /// let statistics =
-///     Category::new("statistics", "Usage statistics").cookies(["_pk_id*", "_pk_ses*"]);
+    ///     Category::new("statistics", "Usage statistics").cookies(["_pk_id*", "_pk_ses*"]);
     /// assert_eq!(statistics.cookies, ["_pk_id*", "_pk_ses*"]);
     /// ```
     pub fn cookies<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Category {

@@ -923,7 +923,7 @@ impl Config {
     /// assert_eq!(Config::from_json("")?, Config::default());
     /// let error = Config::from_json(r#"{"policyURL": "/privacy"}"#).unwrap_err();
     /// let unknown = "config: policyURL: unknown field `policyURL`, expected one of";
-/// assert!(error.message().starts_with(unknown));
+    /// assert!(error.message().starts_with(unknown));
     /// # Ok::<(), consent_banner::config::ConfigError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Config, ConfigError> {

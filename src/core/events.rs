@@ -63,7 +63,7 @@ impl ConsentDetail {
     ///
     /// let config = Config::default();
     /// let now = 1_800_000_000_000;
-/// let record = decide(&config, None, &Action::AcceptAll, now, "id-1", Source::Banner);
+    /// let record = decide(&config, None, &Action::AcceptAll, now, "id-1", Source::Banner);
     /// let detail = ConsentDetail::new(&config, Some(&record), vec!["statistics".into()], true);
     /// assert!(detail.decided && detail.categories["statistics"]);
     /// assert_eq!(detail.id.as_deref(), Some("id-1"));

@@ -255,9 +255,9 @@ impl Receipt {
     ///
     /// let config = Config {
     ///     categories: vec![
-///         Category::new("statistics", "Statistics"),
-///         Category::new("ads", "Ads").shares_data(),
-///     ],
+    ///         Category::new("statistics", "Statistics"),
+    ///         Category::new("ads", "Ads").shares_data(),
+    ///     ],
     ///     ..Config::default()
     /// };
     /// let shown = Shown::new(&config, &texts::resolve(&config, "en"));
@@ -296,10 +296,10 @@ impl Receipt {
     /// use consent_banner::record::Source;
     ///
     /// let now = 1_800_000_000_000;
-/// let record = decide(&config, None, &Action::RejectAll, now, "id-1", Source::Api);
+    /// let record = decide(&config, None, &Action::RejectAll, now, "id-1", Source::Api);
     /// let json = Receipt::decision(&config, &shown, &record, &ids([])).to_json();
     /// let start = r#"{"v":1,"id":"id-1","time":1800000000000,"revision":1,"action":"decline","#;
-/// assert!(json.starts_with(start));
+    /// assert!(json.starts_with(start));
     /// ```
     pub fn to_json(&self) -> String {
         let mut out = "{\"v\":".to_string();
