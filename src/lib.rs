@@ -64,6 +64,13 @@
 //!
 //! A whole app, with its build commands, is in `examples/yew-app/`.
 //!
+//! With feature `ssr`, `prerender` renders the first layer ahead of time, natively, with Yew's
+//! server renderer and the same components: the page's `<head>` and `<body>` snippets (the
+//! config and the loader tag; a `<consent-banner>` with the first layer in a declarative shadow
+//! root, painted before any script runs) and the CSP hashes they need, for a Rust server;
+//! `cargo run --release --features ssr --bin consent-banner -- render --config site.json` prints
+//! them for a static site (README "Prerendered first layer").
+//!
 //! The crate in layers: [`core`] is pure (the config, texts, record, decisions, receipts, GPC,
 //! cookies, events, and [`core::banner`], the banner's state machine with every transition) and
 //! tested natively; [`web`] is the browser edge ([`dom`], [`storage`], and [`web::page`], the
