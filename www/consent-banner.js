@@ -389,7 +389,15 @@
   // Into the top layer (a popover, or a modal dialog for `blocking`), where nothing covers it.
   const promote = (el = banner()) => {
     try {
-      if (el && !el.hidden && !el.matches(':popover-open,:modal')) el.localName == 'dialog' ? el.showModal() : el.showPopover();
+      if (el && !el.hidden && !el.matches(':popover-open,:modal')) {
+        if (el.localName == 'dialog') {
+          // A blocking layer stays until the visitor decides: Escape does not close it, and a
+          // forced close opens it again.
+          el.oncancel = (e) => e.preventDefault();
+          el.onclose = () => promote(el);
+          el.showModal();
+        } else el.showPopover();
+      }
     } catch {}
   };
   // Shows or hides the prerendered layer; `events`: consent:show/hide when the UI is not there
@@ -460,8 +468,6 @@
           if (/^(accept|reject)$/.test(action)) decide(action == 'accept');
           if (action == 'preferences') later('showPreferences').catch(() => {});
         });
-        // A blocking layer stays until the visitor decides: Escape does not close it.
-        el.addEventListener('cancel', (e) => e.preventDefault(), true);
         ownKeys(el);
         promote();
       } else {

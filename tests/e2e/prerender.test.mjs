@@ -51,6 +51,11 @@ function recorder() {
   window.violations = [];
   window.removed = [];
   window.frames = [];
+  window.shifts = 0;
+  new PerformanceObserver((list) => {
+    // As CLS counts them: not within 500 ms of the visitor's input (a switch that moves its knob).
+    for (const e of list.getEntries()) if (!e.hadRecentInput) window.shifts += e.value;
+  }).observe({ type: 'layout-shift', buffered: true });
   for (const n of ['ready', 'change', 'error', 'show', 'hide']) {
     addEventListener(`consent:${n}`, (e) => window.events.push({ name: n, detail: e.detail }));
   }
@@ -194,19 +199,23 @@ test('prerender: Decline stores the decline, runs the !statistics tag, and a rel
   await context.close();
 });
 
-test('prerender: Preferences loads the UI and opens it over the layer without removing a node; closing shows the layer again, Save decides', async () => {
-  const s = await session(page(render(CONFIG)));
+test('prerender: Preferences loads the UI and opens it over the layer without removing a node or moving the page; closing shows the layer again with focus back on Preferences, Save decides', async () => {
+  const s = await session(page({ ...render(CONFIG), content: '<p style="height:300vh">Long article.</p>' }));
   const { page: p, requests, errors, context } = s;
   await p.goto(s.url);
-  await p.evaluate(() => scrollTo(0, 0));
+  await p.evaluate(() => scrollTo(0, 400));
   await actionOf(p, 'preferences').click();
   const dialog = p.locator('consent-banner:not([data-prerendered]) dialog');
   await dialog.waitFor();
   assert.equal(await layerOf(p).isVisible(), false, 'the layer steps back for the preferences');
   assert.equal(ui(requests).length, 3, 'the UI loads now');
+  assert.equal(await p.evaluate(() => scrollY), 400, 'the page did not move');
   await dialog.locator('[data-action="close"]').click();
   await layerOf(p).waitFor();
   assert.equal(await layerOf(p).evaluate((el) => el.matches(':popover-open')), true, 'the layer is back');
+  assert.equal(await p.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.dataset.action), 'preferences',
+    'focus is back on the button that opened the preferences');
+  assert.equal(await p.evaluate(() => scrollY), 400);
   assert.equal(await p.locator('consent-banner:not([data-prerendered]) .banner').count(), 0, 'the UI draws no first layer of its own');
   await actionOf(p, 'preferences').click();
   await dialog.waitFor();
@@ -218,6 +227,62 @@ test('prerender: Preferences loads the UI and opens it over the layer without re
   assert.equal(await layerOf(p).isVisible(), false);
   assert.deepEqual(await p.evaluate(() => window.log), ['stats']);
   assert.deepEqual(await p.evaluate(() => window.removed), [], 'no prerendered node removed');
+  assert.equal(await p.evaluate(() => window.shifts), 0, 'no layout shift');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('prerender: a blocking layer is a modal dialog from the start, Escape does not close it, and Decline decides', async () => {
+  const s = await session(page(render({ ...CONFIG, blocking: true })), { blockUi: true });
+  const { page: p, context } = s;
+  await p.goto(s.url);
+  await until(p, () => window.events.some((e) => e.name == 'ready'));
+  assert.equal(await layerOf(p).evaluate((el) => el.localName == 'dialog' && el.matches(':modal')), true);
+  await p.keyboard.press('Escape');
+  assert.equal(await layerOf(p).evaluate((el) => el.matches(':modal')), true, 'still open');
+  await actionOf(p, 'reject').click();
+  assert.equal((await storedRecord(p)).categories.statistics, false);
+  assert.equal(await layerOf(p).isVisible(), false);
+  await context.close();
+});
+
+test('prerender: with Global Privacy Control the UI shows its own first layer (with the GPC note) and the prerendered one is never painted', async () => {
+  const s = await session(page(render({ ...CONFIG, categories: [
+    { id: 'essential', label: 'Essential', required: true },
+    { id: 'ads', label: 'Ads', sharesData: true },
+  ] })));
+  await s.context.addInitScript(() =>
+    Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  const { page: p, errors, context } = s;
+  await p.goto(s.url);
+  await p.locator('consent-banner:not([data-prerendered]) .banner .gpc').waitFor();
+  assert.equal(await p.locator('consent-banner[data-prerendered]').count(), 0);
+  assert.deepEqual(await p.evaluate(() => window.frames.filter((f) => f.painted)), []);
+  assert.deepEqual(await p.evaluate(() => window.events.filter((e) => e.name == 'error')), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('prerender: another tab\'s decision closes the layer here at once', async () => {
+  const s = await session(page(render(CONFIG)), { blockUi: true });
+  const { page: p, context } = s;
+  await p.goto(s.url);
+  const other = await context.newPage();
+  await other.goto(s.url);
+  await actionOf(other, 'accept').click();
+  await until(p, () => localStorage.getItem('consent-banner') && !document.querySelector('consent-banner[data-prerendered]').shadowRoot.querySelector('.banner').checkVisibility());
+  assert.deepEqual(await p.evaluate(() => window.log), ['stats'], 'the tag ran here too');
+  assert.deepEqual((await p.evaluate(() => window.events.map((e) => e.name))).slice(-2), ['change', 'hide']);
+  await context.close();
+});
+
+test('prerender: the demo page (index.html, built by scripts/build.sh) shows the prerendered banner, and one-tag.html the one-script-tag embed', async () => {
+  const { page: p, requests, errors, context } = await open(env.browser);
+  await p.goto(`${env.url}/`);
+  await layerOf(p).waitFor();
+  assert.deepEqual(ui(requests), []);
+  await actionOf(p, 'accept').click();
+  await p.locator('#stats-status').filter({ hasText: 'page view counted' }).waitFor();
   assert.deepEqual(errors, []);
   await context.close();
 });
