@@ -16,6 +16,17 @@ pub const HOST_TAG: &str = "consent-banner";
 pub const STYLES: &str = include_str!(concat!(env!("OUT_DIR"), "/banner.min.css"));
 
 /// Milliseconds since the Unix epoch.
+///
+/// ```no_run
+/// use consent_banner::config::Config;
+/// use consent_banner::dom;
+/// use consent_banner::record::Stored;
+/// use consent_banner::storage::RecordStore;
+///
+/// let config = Config::default();
+/// let stored = Stored::parse(RecordStore::open(&config.storage_key).read().as_deref());
+/// let decided = stored.valid_record(&config, dom::now_ms()).is_some();
+/// ```
 pub fn now_ms() -> u64 {
     // Dates before 1970 or beyond 2^53 ms do not happen in browsers; clamp anyway.
     js_sys::Date::now().max(0.0) as u64
@@ -23,6 +34,11 @@ pub fn now_ms() -> u64 {
 
 /// A random anonymous id: `crypto.randomUUID()`, or 128 random bits from
 /// `crypto.getRandomValues()` where that is missing.
+///
+/// ```no_run
+/// let id = consent_banner::dom::random_id(); // "3f0c1c9e-8a51-4c1e-9a8e-2b0a7f5d6e41"
+/// assert!(!id.is_empty());
+/// ```
 pub fn random_id() -> String {
     let crypto = web_sys::window().and_then(|w| w.crypto().ok());
     if let Some(crypto) = &crypto {
@@ -64,13 +80,13 @@ thread_local! {
 }
 
 /// Sets the loader's private channel (see [`crate::mount`]).
-pub fn set_channel(channel: js_sys::Function) {
+pub(crate) fn set_channel(channel: js_sys::Function) {
     CHANNEL.with(|c| *c.borrow_mut() = Some(channel));
 }
 
 /// Calls the loader's channel with `name` and `text`; `false` when there is none (a Yew app using
 /// the crate). What the channel throws is ignored.
-pub fn tell(name: &str, text: &str) -> bool {
+pub(crate) fn tell(name: &str, text: &str) -> bool {
     CHANNEL.with(|c| {
         c.borrow().as_ref().is_some_and(|channel| {
             let _ = channel.call2(
@@ -85,6 +101,14 @@ pub fn tell(name: &str, text: &str) -> bool {
 
 /// Dispatches `name` on `window` with `detail` parsed from JSON. (A `consent:change` is told to
 /// the loader's channel first: [`crate::core::banner`] does both, in that order.)
+///
+/// ```no_run
+/// use consent_banner::config::Config;
+/// use consent_banner::events::{ConsentDetail, CHANGE};
+///
+/// let detail = ConsentDetail::new(&Config::default(), None, Vec::new(), true);
+/// consent_banner::dom::dispatch(CHANGE, &detail.to_json());
+/// ```
 pub fn dispatch(name: &str, detail_json: &str) {
     let Some(window) = web_sys::window() else {
         return;
@@ -98,6 +122,16 @@ pub fn dispatch(name: &str, detail_json: &str) {
 }
 
 /// Logs the error's message once on the console and dispatches `consent:error`.
+///
+/// ```no_run
+/// use consent_banner::config::Config;
+/// use consent_banner::dom;
+///
+/// // An app's config with an error: on the console and as `consent:error` (kind `config`).
+/// if let Err(error) = Config::from_json(r#"{"revision": 0}"#) {
+///     dom::report_error(error.into());
+/// }
+/// ```
 pub fn report_error(error: ErrorDetail) {
     web_sys::console::error_1(&JsValue::from_str(
         &("consent-banner: ".to_string() + &error.message),
@@ -106,6 +140,15 @@ pub fn report_error(error: ErrorDetail) {
 }
 
 /// The page's `<html lang>`, when set.
+///
+/// ```no_run
+/// use consent_banner::config::Config;
+/// use consent_banner::{dom, texts};
+///
+/// let config = Config::default();
+/// let page = dom::page_language();
+/// let language = texts::choose_language(&config, page.as_deref(), &dom::browser_languages(), &[]);
+/// ```
 pub fn page_language() -> Option<String> {
     let lang = web_sys::window()?
         .document()?
@@ -115,6 +158,10 @@ pub fn page_language() -> Option<String> {
 }
 
 /// The browser's preferred languages.
+///
+/// ```no_run
+/// let languages = consent_banner::dom::browser_languages(); // ["de-AT", "de", "en"]
+/// ```
 pub fn browser_languages() -> Vec<String> {
     web_sys::window()
         .map(|w| {
@@ -129,6 +176,13 @@ pub fn browser_languages() -> Vec<String> {
 
 /// `true` when the browser sends the Global Privacy Control signal
 /// (`navigator.globalPrivacyControl`).
+///
+/// ```no_run
+/// use consent_banner::config::Config;
+/// use consent_banner::{dom, gpc};
+///
+/// let declined = gpc::declined(&Config::default(), dom::global_privacy_control());
+/// ```
 pub fn global_privacy_control() -> bool {
     web_sys::window()
         .and_then(|w| {
@@ -140,6 +194,10 @@ pub fn global_privacy_control() -> bool {
 /// Sends `body` to `url` with `navigator.sendBeacon` (a POST that outlives the page, with
 /// `Content-Type: text/plain;charset=UTF-8`, so no CORS preflight). `false` when the browser did not
 /// queue it.
+///
+/// ```no_run
+/// let queued = consent_banner::dom::send_beacon("/consent/receipts", r#"{"v":1}"#);
+/// ```
 pub fn send_beacon(url: &str, body: &str) -> bool {
     web_sys::window()
         .and_then(|w| w.navigator().send_beacon_with_opt_str(url, Some(body)).ok())
@@ -152,6 +210,25 @@ pub fn send_beacon(url: &str, body: &str) -> bool {
 /// # Errors
 ///
 /// When there is no document body or the browser refuses the shadow root.
+///
+/// ```no_run
+/// use consent_banner::config::Config;
+/// use consent_banner::ui::{ConsentBanner, ConsentBannerProps};
+/// use std::rc::Rc;
+///
+/// // What `ConsentProvider` does for an app (prefer it): the bare banner in a shadow root.
+/// let root = consent_banner::dom::mount_host()?;
+/// let props = ConsentBannerProps {
+///     config: Rc::new(Config::default()),
+///     on_change: Default::default(),
+///     initial: Default::default(),
+///     commands: Default::default(),
+///     events: false,
+///     prerendered: false,
+/// };
+/// yew::Renderer::<ConsentBanner>::with_root_and_props(root, props).render();
+/// # Ok::<(), wasm_bindgen::JsValue>(())
+/// ```
 pub fn mount_host() -> Result<Element, JsValue> {
     let document = web_sys::window()
         .and_then(|w| w.document())
@@ -242,6 +319,12 @@ fn adopt_styles(document: &web_sys::Document, shadow: &web_sys::ShadowRoot) -> R
 }
 
 /// Moves focus to the first element matching `selector` inside `root`; `false` when there is none.
+///
+/// ```no_run
+/// # let root = consent_banner::dom::mount_host()?;
+/// let focused = consent_banner::dom::focus_first(&root, "[data-action=preferences]");
+/// # Ok::<(), wasm_bindgen::JsValue>(())
+/// ```
 pub fn focus_first(root: &Element, selector: &str) -> bool {
     let element = root.query_selector(selector).ok().flatten();
     focus(element)
@@ -249,7 +332,7 @@ pub fn focus_first(root: &Element, selector: &str) -> bool {
 
 /// Moves focus to the loader's reopen button (`[data-action=reopen]` in the open shadow root of
 /// another `<consent-banner>`): in the embed, the withdrawal button is the loader's.
-pub fn focus_loader_reopen() {
+pub(crate) fn focus_loader_reopen() {
     let Some(hosts) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector_all(HOST_TAG).ok())
@@ -276,6 +359,13 @@ fn focus(element: Option<Element>) -> bool {
 }
 
 /// The page's cookies as `document.cookie` shows them (empty when cookies are blocked).
+///
+/// ```no_run
+/// use consent_banner::{cookies, dom};
+///
+/// let present = cookies::names(&dom::cookie_header());
+/// let has_analytics = present.contains("_ga");
+/// ```
 pub fn cookie_header() -> String {
     html_document()
         .and_then(|d| d.cookie().ok())
@@ -283,6 +373,10 @@ pub fn cookie_header() -> String {
 }
 
 /// Assigns `document.cookie`; a refusal by the browser is ignored.
+///
+/// ```no_run
+/// consent_banner::dom::set_cookie("_ga=; Max-Age=0; Path=/");
+/// ```
 pub fn set_cookie(cookie: &str) {
     if let Some(document) = html_document() {
         let _ = document.set_cookie(cookie);
@@ -290,6 +384,20 @@ pub fn set_cookie(cookie: &str) {
 }
 
 /// The page's host name, path, and whether it is served over https.
+///
+/// ```no_run
+/// use consent_banner::config::Config;
+/// use consent_banner::consent::accepted;
+/// use consent_banner::{cookies, dom};
+///
+/// let config = Config::default();
+/// let here = dom::location();
+/// let present = cookies::names(&dom::cookie_header());
+/// let accepted = accepted(&config, None, dom::now_ms());
+/// for deletion in cookies::deletions(&config, &accepted, &present, &here.host, &here.path) {
+///     dom::set_cookie(&deletion);
+/// }
+/// ```
 pub fn location() -> Location {
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return Location {
@@ -308,6 +416,12 @@ pub fn location() -> Location {
 /// Runs `f` in a later task (the banner's scheduling): after the browser has finished with the
 /// current event (for focus, its own scrolling of the element into view) and after Yew has drawn
 /// pending changes.
+///
+/// ```no_run
+/// consent_banner::dom::later(|| {
+///     // Runs after the current event and Yew's pending renders.
+/// });
+/// ```
 pub fn later(f: impl FnOnce() + 'static) {
     if let Some(window) = web_sys::window() {
         let callback = wasm_bindgen::closure::Closure::once_into_js(f);
@@ -316,6 +430,10 @@ pub fn later(f: impl FnOnce() + 'static) {
 }
 
 /// Reloads the page.
+///
+/// ```no_run
+/// consent_banner::dom::reload();
+/// ```
 pub fn reload() {
     if let Some(window) = web_sys::window() {
         let _ = window.location().reload();

@@ -6,6 +6,19 @@ use crate::web::dom;
 use crate::web::storage::RecordStore;
 
 /// The browser as the mounted banner sees it: its record store and the host app's callback.
+///
+/// ```no_run
+/// use consent_banner::config::Config;
+/// use consent_banner::core::banner::{Banner, InitialView, Setting};
+/// use consent_banner::web::page::WebPage;
+/// use consent_banner::storage::RecordStore;
+///
+/// let config = Config::default();
+/// let store = RecordStore::open(&config.storage_key);
+/// let page = WebPage { store: &store, on_change: &|detail| { let _ = detail.decided; } };
+/// let setting = Setting { config: &config, shown: None, gpc_declined: &[] };
+/// let banner = Banner::mount(setting, &page, InitialView::Auto);
+/// ```
 pub struct WebPage<'a> {
     /// The record under the config's storage key.
     pub store: &'a RecordStore,

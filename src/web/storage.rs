@@ -9,6 +9,21 @@ use wasm_bindgen::{JsCast, JsValue};
 pub use crate::core::events::StorageError;
 
 /// The consent record under one localStorage key.
+///
+/// ```no_run
+/// use consent_banner::config::Config;
+/// use consent_banner::dom;
+/// use consent_banner::record::Stored;
+/// use consent_banner::storage::RecordStore;
+///
+/// let config = Config::default();
+/// let store = RecordStore::open(&config.storage_key);
+/// let stored = Stored::parse(store.read().as_deref());
+/// match stored.valid_record(&config, dom::now_ms()) {
+///     Some(record) => { /* decided: record.categories */ }
+///     None => { /* ask */ }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordStore {
     key: String,
@@ -17,6 +32,11 @@ pub struct RecordStore {
 
 impl RecordStore {
     /// Opens the store for `key`, probing whether localStorage can be read and written.
+    ///
+    /// ```no_run
+    /// # use consent_banner::storage::RecordStore;
+    /// let store = RecordStore::open("consent-banner");
+    /// ```
     pub fn open(key: &str) -> RecordStore {
         RecordStore {
             key: key.to_string(),
@@ -25,11 +45,23 @@ impl RecordStore {
     }
 
     /// `false` when localStorage is missing or throws.
+    ///
+    /// ```no_run
+    /// # use consent_banner::storage::RecordStore;
+    /// let persisted = RecordStore::open("consent-banner").is_available(); // `persisted` in events
+    /// ```
     pub fn is_available(&self) -> bool {
         self.available
     }
 
     /// The text stored under the key; `None` when there is none or storage is unavailable.
+    ///
+    /// ```no_run
+    /// # use consent_banner::storage::RecordStore;
+    /// use consent_banner::record::Stored;
+    ///
+    /// let stored = Stored::parse(RecordStore::open("consent-banner").read().as_deref());
+    /// ```
     pub fn read(&self) -> Option<String> {
         local_storage()
             .filter(|_| self.available)
@@ -42,6 +74,20 @@ impl RecordStore {
     ///
     /// [`StorageError::Unavailable`] when the probe failed, [`StorageError::Write`] when the
     /// browser refused the write (quota).
+    ///
+    /// ```no_run
+    /// use consent_banner::config::Config;
+    /// use consent_banner::consent::{decide, Action};
+    /// use consent_banner::dom;
+    /// use consent_banner::record::Source;
+    /// use consent_banner::storage::RecordStore;
+    ///
+    /// let config = Config::default();
+    /// let record = decide(&config, None, &Action::RejectAll, dom::now_ms(), &dom::random_id(), Source::Api);
+    /// if let Err(error) = RecordStore::open(&config.storage_key).write(&record.to_json()) {
+    ///     dom::report_error(error.into()); // the choice holds for this page only
+    /// }
+    /// ```
     pub fn write(&self, text: &str) -> Result<(), StorageError> {
         let storage = local_storage()
             .filter(|_| self.available)
@@ -52,6 +98,11 @@ impl RecordStore {
     }
 
     /// Deletes the record.
+    ///
+    /// ```no_run
+    /// # use consent_banner::storage::RecordStore;
+    /// RecordStore::open("consent-banner").clear();
+    /// ```
     pub fn clear(&self) {
         if let Some(storage) = local_storage().filter(|_| self.available) {
             let _ = storage.remove_item(&self.key);
