@@ -406,3 +406,17 @@ test('prerender: every decision vector (tests/vectors/decisions.json), clicked i
     await context.close();
   }
 });
+
+test('prerender: the loader computes every snippet hash of tests/vectors/prerender.json as src/prerender.rs does (the layer is adopted, not stale)', async () => {
+  const { cases } = JSON.parse(readFileSync(join(ROOT, 'tests/vectors/prerender.json'), 'utf8'));
+  for (const c of cases) {
+    const head = `<script type="application/json" id="consent-banner-config">${c.config}</script><script src="/dist/consent-banner-prerendered.js" data-prerendered></script>`;
+    const body = `<consent-banner data-prerendered="${c.hash}"><template shadowrootmode="open"><section class="banner"><button data-action="reject">Decline</button></section></template></consent-banner>`;
+    const s = await session(page({ head, body, htmlLang: c.language }), { blockUi: true });
+    const { page: p, context } = s;
+    await p.goto(s.url);
+    await until(p, () => window.events.some((e) => e.name == 'ready'));
+    assert.deepEqual(await p.evaluate(() => window.events.map((e) => e.name == 'error' ? e.detail.message : e.name)), ['ready', 'show'], c.name);
+    await context.close();
+  }
+});
