@@ -37,13 +37,13 @@ stage() {
 wasm_test() {
   CHROMEDRIVER=/usr/bin/chromedriver \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    cargo test --target wasm32-unknown-unknown --test web
+    cargo test --target wasm32-unknown-unknown --test web --test prerender_web
 }
 
 stage fmt          cargo fmt --check
-stage clippy-host  cargo clippy --all-targets -- -D warnings
-stage clippy-wasm  cargo clippy --target wasm32-unknown-unknown --lib --test web --features talc,embed -- -D warnings
-stage docs         env RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps -q
+stage clippy-host  cargo clippy --all-targets --features ssr -- -D warnings
+stage clippy-wasm  cargo clippy --target wasm32-unknown-unknown --lib --test web --test prerender_web --features talc,embed -- -D warnings
+stage docs         env RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps -q --features ssr
 stage native       cargo test
 stage build        bash scripts/build.sh
 stage example      bash scripts/build-example.sh

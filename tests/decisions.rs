@@ -6,6 +6,7 @@
 //! bytes. `BLESS=1 cargo test --test decisions` rewrites the expected bytes from the Rust side
 //! (then review the diff: the loader must follow).
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use consent_banner::config::Config;
 use consent_banner::consent::{accepted, decide, Action};
