@@ -20,7 +20,7 @@ use crate::web::{dom, storage::RecordStore};
 /// The current consent state and a handle on the banner: what [`use_consent`] returns. Cheap to
 /// clone; two are equal when they show the same state of the same banner.
 ///
-/// ```no_run
+/// ```
 /// # use consent_banner::ui::use_consent;
 /// # use yew::prelude::*;
 /// #[component]
@@ -63,43 +63,131 @@ impl Default for Consent {
 
 impl Consent {
     /// The whole state, as `consent:change` carries it (`decided`, `categories`, `id`, ...).
+    ///
+    /// ```
+    /// # use consent_banner::ui::Consent;
+    /// let consent = Consent::default(); // what `use_consent` returns outside a provider
+    /// assert_eq!(consent.detail().id, None);
+    /// assert!(consent.detail().to_json().starts_with(r#"{"decided":false,"#));
+    /// ```
     pub fn detail(&self) -> &ConsentDetail {
         &self.detail
     }
 
     /// `true` when the visitor has made a valid decision (stored, current revision, not expired).
+    ///
+    /// ```
+    /// # use consent_banner::ui::{use_consent, Consent};
+    /// # use yew::prelude::*;
+    /// #[component]
+    /// fn Reminder() -> Html {
+    ///     let consent = use_consent();
+    ///     html! {
+    ///         if !consent.decided() { <p>{"Please choose your cookie settings."}</p> }
+    ///     }
+    /// }
+    /// assert!(!Consent::default().decided());
+    /// ```
     pub fn decided(&self) -> bool {
         self.detail.decided
     }
 
     /// `true` when the category `id` may run now: required, or accepted by a valid decision.
     /// Unknown ids are never allowed.
+    ///
+    /// ```
+    /// # use consent_banner::ui::use_consent;
+    /// # use yew::prelude::*;
+    /// #[component]
+    /// fn Video() -> Html {
+    ///     if use_consent().allows("functional") {
+    ///         html! { <video src="/intro.mp4" controls=true /> }
+    ///     } else {
+    ///         html! { <p>{"The video needs the functional cookies."}</p> }
+    ///     }
+    /// }
+    /// ```
     pub fn allows(&self, id: &str) -> bool {
         self.detail.categories.get(id) == Some(&true)
     }
 
     /// Shows the first layer.
+    ///
+    /// ```
+    /// # use consent_banner::ui::use_consent;
+    /// # use yew::prelude::*;
+    /// #[component]
+    /// fn AskAgain() -> Html {
+    ///     let consent = use_consent();
+    ///     let onclick = Callback::from(move |_: MouseEvent| consent.show());
+    ///     html! { <button {onclick}>{"Show the cookie banner"}</button> }
+    /// }
+    /// ```
     pub fn show(&self) {
         self.commands.send(Command::Show);
     }
 
     /// Shows the preferences (a "Cookie settings" link).
+    ///
+    /// ```
+    /// # use consent_banner::ui::use_consent;
+    /// # use yew::prelude::*;
+    /// #[component]
+    /// fn CookieSettings() -> Html {
+    ///     let consent = use_consent();
+    ///     let onclick = Callback::from(move |_: MouseEvent| consent.show_preferences());
+    ///     html! { <button {onclick}>{"Cookie settings"}</button> }
+    /// }
+    /// ```
     pub fn show_preferences(&self) {
         self.commands.send(Command::ShowPreferences);
     }
 
     /// Closes the banner and the preferences without deciding.
+    ///
+    /// ```
+    /// # use consent_banner::ui::use_consent;
+    /// # use yew::prelude::*;
+    /// #[component]
+    /// fn NotNow() -> Html {
+    ///     let consent = use_consent();
+    ///     let onclick = Callback::from(move |_: MouseEvent| consent.hide());
+    ///     html! { <button {onclick}>{"Not now"}</button> }
+    /// }
+    /// ```
     pub fn hide(&self) {
         self.commands.send(Command::Hide);
     }
 
     /// Accepts every category (source `api`).
+    ///
+    /// ```
+    /// # use consent_banner::ui::use_consent;
+    /// # use yew::prelude::*;
+    /// #[component]
+    /// fn AcceptOnTheMapPage() -> Html {
+    ///     let consent = use_consent();
+    ///     let onclick = Callback::from(move |_: MouseEvent| consent.accept_all());
+    ///     html! { <button {onclick}>{"Accept all cookies and show the map"}</button> }
+    /// }
+    /// ```
     pub fn accept_all(&self) {
         self.commands
             .send(Command::Decide(Action::AcceptAll, Source::Api));
     }
 
     /// Declines every optional category (source `api`): also a withdrawal.
+    ///
+    /// ```
+    /// # use consent_banner::ui::use_consent;
+    /// # use yew::prelude::*;
+    /// #[component]
+    /// fn Withdraw() -> Html {
+    ///     let consent = use_consent();
+    ///     let onclick = Callback::from(move |_: MouseEvent| consent.reject_all());
+    ///     html! { <button {onclick}>{"Withdraw my consent"}</button> }
+    /// }
+    /// ```
     pub fn reject_all(&self) {
         self.commands
             .send(Command::Decide(Action::RejectAll, Source::Api));
@@ -108,7 +196,7 @@ impl Consent {
     /// Sets the given categories (source `api`); the others keep their decision. Unknown and
     /// required ids are ignored.
     ///
-    /// ```no_run
+    /// ```
     /// # fn f(consent: consent_banner::ui::Consent) {
     /// consent.set([("statistics", true), ("functional", false)]);
     /// # }
@@ -120,18 +208,73 @@ impl Consent {
     }
 
     /// Forgets the stored decision and shows the first layer again.
+    ///
+    /// ```
+    /// # use consent_banner::ui::use_consent;
+    /// # use yew::prelude::*;
+    /// #[component]
+    /// fn Forget() -> Html {
+    ///     let consent = use_consent();
+    ///     let onclick = Callback::from(move |_: MouseEvent| consent.reset());
+    ///     html! { <button {onclick}>{"Forget my choice"}</button> }
+    /// }
+    /// ```
     pub fn reset(&self) {
         self.commands.send(Command::Reset);
     }
 
     /// The banner's command handle, for code outside the component tree (a clone keeps working
     /// after the component that got it is gone).
+    ///
+    /// ```
+    /// use consent_banner::ui::{use_consent, Command, Commands};
+    /// use yew::prelude::*;
+    ///
+    /// // Code outside the component tree (a chat widget, a router) keeps a clone.
+    /// fn settings_opener(commands: Commands) -> impl Fn() {
+    ///     move || commands.send(Command::ShowPreferences)
+    /// }
+    ///
+    /// #[component]
+    /// fn Chat() -> Html {
+    ///     let open = settings_opener(use_consent().commands().clone());
+    ///     let onclick = Callback::from(move |_: MouseEvent| open());
+    ///     html! { <button {onclick}>{"Privacy"}</button> }
+    /// }
+    /// ```
     pub fn commands(&self) -> &Commands {
         &self.commands
     }
 }
 
 /// Props of [`ConsentProvider`].
+///
+/// ```
+/// use std::rc::Rc;
+/// use consent_banner::config::Config;
+/// use consent_banner::events::ConsentDetail;
+/// use consent_banner::ui::{ConsentProvider, InitialView};
+/// use yew::prelude::*;
+///
+/// #[derive(Properties, PartialEq)]
+/// struct AppProps {
+///     config: Rc<Config>,
+/// }
+///
+/// #[component]
+/// fn App(props: &AppProps) -> Html {
+///     let on_change = Callback::from(|detail: ConsentDetail| {
+///         if detail.categories.get("statistics") == Some(&true) { /* start statistics */ }
+///     });
+///     html! {
+///         // `events`: page scripts outside the app also get `consent:change` on `window`.
+///         <ConsentProvider config={props.config.clone()} {on_change}
+///             initial={InitialView::Auto} events=true>
+///             <main>{"The app"}</main>
+///         </ConsentProvider>
+///     }
+/// }
+/// ```
 #[derive(Properties, PartialEq)]
 pub struct ConsentProviderProps {
     /// The validated configuration ([`Config::validate`], or [`Config::from_json`]). Pass the same
@@ -194,7 +337,7 @@ fn stored_detail(config: &Config) -> ConsentDetail {
 /// yet (the banner's portal cannot be hydrated): render the app in the browser with
 /// `yew::Renderer::render`.
 ///
-/// ```no_run
+/// ```
 /// use std::rc::Rc;
 /// use consent_banner::config::Config;
 /// use consent_banner::ui::{use_consent, ConsentProvider};
@@ -355,6 +498,22 @@ pub fn ConsentProvider(props: &ConsentProviderProps) -> Html {
 /// The current consent state and a handle on the banner, from the nearest [`ConsentProvider`].
 /// The component re-renders on every change. Outside a provider: undecided, and the commands go
 /// nowhere ([`Consent::default`]).
+///
+/// ```
+/// use consent_banner::ui::use_consent;
+/// use yew::prelude::*;
+///
+/// #[component]
+/// fn Statistics() -> Html {
+///     let consent = use_consent();
+///     // Runs when the decision allows it, also after a change in another tab.
+///     let allowed = consent.allows("statistics");
+///     use_effect_with(allowed, |allowed| {
+///         if *allowed { /* load the statistics script */ }
+///     });
+///     html! {}
+/// }
+/// ```
 #[hook]
 pub fn use_consent() -> Consent {
     use_context::<Consent>().unwrap_or_default()
