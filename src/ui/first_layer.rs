@@ -6,6 +6,27 @@ use crate::core::config::Layout;
 use crate::core::texts::ResolvedTexts;
 
 /// Props of [`FirstLayer`].
+///
+/// Given as attributes in `html!` (see [`FirstLayer`]), or built to render the leaf alone:
+///
+/// ```
+/// use std::rc::Rc;
+/// use consent_banner::config::Config;
+/// use consent_banner::texts::resolve;
+/// use consent_banner::ui::FirstLayerProps;
+///
+/// let props = FirstLayerProps {
+///     texts: Rc::new(resolve(&Config::default(), "en")),
+///     policy_url: "/privacy-policy".into(),
+///     gpc: false,
+///     layout: Default::default(),
+///     blocking: false,
+///     on_accept: Default::default(),
+///     on_reject: Default::default(),
+///     on_preferences: Default::default(),
+/// };
+/// // yew::Renderer::<FirstLayer>::with_root_and_props(root, props).render();
+/// ```
 #[derive(Properties)]
 pub struct FirstLayerProps {
     /// Texts in the chosen language (compared by address).
@@ -58,6 +79,26 @@ impl PartialEq for FirstLayerProps {
 /// weight. Non-modal by default: a labelled region that leaves the page usable, and that moves out
 /// of the way when the page's focused element would be under it; a manual popover, in the top
 /// layer. Blocking: a modal dialog.
+///
+/// The leaves are for an app that builds its own banner around [`crate::core::banner::Banner`];
+/// most apps render [`super::ConsentProvider`], which holds them.
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::texts::resolve;
+/// use consent_banner::ui::FirstLayer;
+/// use yew::prelude::*;
+///
+/// #[component]
+/// fn MyFirstLayer() -> Html {
+///     let texts = use_memo((), |()| resolve(&Config::default(), "en"));
+///     let decided = Callback::from(|()| { /* Banner::decide ... */ });
+///     html! {
+///         <FirstLayer {texts} policy_url="/privacy-policy" on_accept={decided.clone()}
+///             on_reject={decided} on_preferences={Callback::from(|()| {})} />
+///     }
+/// }
+/// ```
 #[component]
 pub fn FirstLayer(props: &FirstLayerProps) -> Html {
     let texts = &props.texts;

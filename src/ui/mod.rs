@@ -15,5 +15,5 @@ mod summary;
 pub(crate) use banner::frame;
 pub use banner::{Command, Commands, ConsentBanner, ConsentBannerProps, InitialView};
 pub use context::{use_consent, Consent, ConsentProvider, ConsentProviderProps};
-pub use first_layer::FirstLayer;
-pub use preferences::{CategoryRow, Preferences};
+pub use first_layer::{FirstLayer, FirstLayerProps};
+pub use preferences::{CategoryRow, Preferences, PreferencesProps};

@@ -7,6 +7,28 @@ use crate::core::map::Map;
 use crate::core::texts::ResolvedTexts;
 
 /// One category as shown in the preferences.
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::texts::resolve;
+/// use consent_banner::ui::CategoryRow;
+///
+/// let config = Config::default();
+/// let texts = resolve(&config, "en");
+/// let rows: Vec<CategoryRow> = config
+///     .categories
+///     .iter()
+///     .zip(&texts.categories)
+///     .map(|(category, (label, description))| CategoryRow {
+///         id: category.id.clone(),
+///         label: label.clone(),
+///         description: description.clone(),
+///         required: category.required,
+///         on: category.required,
+///     })
+///     .collect();
+/// assert_eq!(rows[0].label, "Essential");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CategoryRow {
     /// Category id.
@@ -22,6 +44,24 @@ pub struct CategoryRow {
 }
 
 /// Props of [`Preferences`].
+///
+/// Given as attributes in `html!` (see [`Preferences`]), or built to render the leaf alone:
+///
+/// ```
+/// use std::rc::Rc;
+/// use consent_banner::config::Config;
+/// use consent_banner::texts::resolve;
+/// use consent_banner::ui::PreferencesProps;
+///
+/// let props = PreferencesProps {
+///     texts: Rc::new(resolve(&Config::default(), "en")),
+///     rows: Rc::new(Vec::new()),
+///     on_save: Default::default(),
+///     on_accept: Default::default(),
+///     on_reject: Default::default(),
+///     on_close: Default::default(),
+/// };
+/// ```
 #[derive(Properties)]
 pub struct PreferencesProps {
     /// Texts in the chosen language (compared by address).
@@ -62,6 +102,35 @@ impl PartialEq for PreferencesProps {
 /// The preferences: a modal dialog (the page is inert behind it) with one switch per category.
 /// Focus moves to its heading on open; Tab is trapped inside; Escape closes. Required categories
 /// show as always on and cannot be operated.
+///
+/// ```
+/// use consent_banner::config::Config;
+/// use consent_banner::map::Map;
+/// use consent_banner::texts::resolve;
+/// use consent_banner::ui::{CategoryRow, Preferences};
+/// use yew::prelude::*;
+///
+/// #[component]
+/// fn MyPreferences() -> Html {
+///     let texts = use_memo((), |()| resolve(&Config::default(), "en"));
+///     let rows = use_memo((), |()| {
+///         let row = |id: &str, label: &str, required| CategoryRow {
+///             id: id.into(),
+///             label: label.into(),
+///             description: String::new(),
+///             required,
+///             on: required,
+///         };
+///         vec![row("essential", "Essential", true), row("statistics", "Usage statistics", false)]
+///     });
+///     let on_save = Callback::from(|_choices: Map<bool>| { /* Action::Set(choices) */ });
+///     let done = Callback::from(|()| {});
+///     html! {
+///         <Preferences {texts} {rows} {on_save} on_accept={done.clone()} on_reject={done.clone()}
+///             on_close={done} />
+///     }
+/// }
+/// ```
 #[component]
 pub fn Preferences(props: &PreferencesProps) -> Html {
     let draft = use_state(|| {
