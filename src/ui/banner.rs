@@ -20,7 +20,7 @@ use crate::web::{dom, page::WebPage, storage::RecordStore};
 /// A handle to send [`Command`]s to a mounted [`ConsentBanner`]. Clones share the same banner.
 /// In an app under [`super::ConsentProvider`], [`super::Consent`]'s methods send them.
 ///
-/// ```no_run
+/// ```
 /// use consent_banner::ui::{Command, Commands};
 ///
 /// let commands = Commands::default(); // given to the banner as its `commands` prop
@@ -35,6 +35,15 @@ pub struct Commands(
 impl Commands {
     /// Sends a command; kept in order until the banner has mounted (its first render is
     /// scheduled after `mount` returns, and an API call can come in between), then run.
+    ///
+    /// ```
+    /// use consent_banner::consent::Action;
+    /// use consent_banner::record::Source;
+    /// use consent_banner::ui::{Command, Commands};
+    ///
+    /// let commands = Commands::default();
+    /// commands.send(Command::Decide(Action::AcceptAll, Source::Api)); // waits for the banner
+    /// ```
     pub fn send(&self, command: Command) {
         let callback = self.0.borrow().clone();
         match callback {
@@ -59,6 +68,22 @@ impl PartialEq for Commands {
 }
 
 /// Props of [`ConsentBanner`].
+///
+/// ```
+/// use std::rc::Rc;
+/// use consent_banner::config::Config;
+/// use consent_banner::ui::{Commands, ConsentBanner, ConsentBannerProps, InitialView};
+///
+/// let props = ConsentBannerProps {
+///     config: Rc::new(Config::default()),
+///     on_change: Default::default(),
+///     initial: InitialView::Auto,
+///     commands: Commands::default(),
+///     events: true,
+///     prerendered: false,
+/// };
+/// // In a browser: yew::Renderer::<ConsentBanner>::with_root_and_props(root, props).render();
+/// ```
 #[derive(Properties)]
 pub struct ConsentBannerProps {
     /// The validated configuration. Compared by address: pass the same `Rc` on every render (a
@@ -260,6 +285,21 @@ fn rows(config: &Config, texts: &ResolvedTexts, banner: &Banner) -> Rc<Vec<Categ
 /// The bare component, rendered where it is mounted and with no styles of its own: the embed
 /// mounts it in its own shadow root. A Yew app renders [`super::ConsentProvider`], which puts it
 /// in a shadow root with its stylesheet and gives the app the state ([`super::use_consent`]).
+///
+/// ```
+/// use std::rc::Rc;
+/// use consent_banner::config::Config;
+/// use consent_banner::ui::{Commands, ConsentBanner};
+/// use yew::prelude::*;
+///
+/// // The bare banner where a component renders it (prefer `ConsentProvider`, which isolates it).
+/// #[component]
+/// fn Bare() -> Html {
+///     let config: Rc<Config> = use_memo((), |()| Config::default());
+///     let commands = use_memo((), |()| Commands::default());
+///     html! { <ConsentBanner {config} commands={(*commands).clone()} events=false /> }
+/// }
+/// ```
 #[component]
 pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
     let config = props.config.clone();
