@@ -1,35 +1,42 @@
 //! # consent-banner
 //!
-//! A cookie and tracking consent banner: a Yew component compiled to WebAssembly, embedded with
-//! one script tag. A site owner writes:
+//! A cookie and tracking consent banner: a Yew component compiled to WebAssembly. A Yew app uses
+//! the crate directly; any other site embeds the same banner with one script tag.
 //!
-//! ```html
-//! <script type="application/json" id="consent-banner-config">
-//!   {"revision": 1, "policyUrl": "/privacy-policy"}
-//! </script>
-//! <script src="/consent-banner/consent-banner.js" data-config="consent-banner-config"></script>
+//! ## In a Yew app
 //!
-//! <!-- inert until the user accepts "statistics" -->
-//! <script type="text/plain" data-consent="statistics" src="/js/stats.js"></script>
+//! Wrap the app in [`ui::ConsentProvider`]. It renders the banner in its own shadow root (the same
+//! `<consent-banner>` element and stylesheet as the embed: the app's CSS and the banner's stay
+//! apart), and every component below it reads the decision with [`ui::use_consent`], from the
+//! first render on (the stored decision is read when the provider is created: no flash of "off"
+//! after a reload), and asks for the preferences or decides through the [`ui::Consent`] it gets:
+//!
 //! ```
-//!
-//! The loader (`consent-banner.js`, no dependencies) reads the stored decision and, on a return
-//! visit, activates the accepted tags without loading any WebAssembly. Only when there is no valid
-//! decision does it import this crate's UI, which renders [`ui::ConsentBanner`] in a shadow root.
-//!
-//! A Yew app wraps itself in [`ui::ConsentProvider`], which renders the banner in its own shadow
-//! root (the same `<consent-banner>` element and stylesheet as the embed: the app's CSS and the
-//! banner's stay apart), and reads the decision anywhere below with [`ui::use_consent`], from the
-//! first render on:
-//!
-//! ```no_run
 //! use std::rc::Rc;
-//! use consent_banner::config::Config;
+//! use consent_banner::config::{Category, Config};
+//! use consent_banner::events::ConsentDetail;
 //! use consent_banner::ui::{use_consent, ConsentProvider};
 //! use yew::prelude::*;
 //!
+//! /// The site's policy: the config the embed reads as JSON, here in Rust.
+//! fn policy() -> Rc<Config> {
+//!     let config = Config {
+//!         revision: 2,
+//!         policy_url: "/privacy".into(),
+//!         categories: vec![
+//!             Category::new("essential", "Essential").required(),
+//!             Category::new("statistics", "Usage statistics")
+//!                 .description("Which pages are used, counted without identifying you.")
+//!                 .cookies(["_pk_*"]),
+//!         ],
+//!         ..Config::default()
+//!     };
+//!     // Field-named errors, as the JSON path's: `config: categories[1].id: ...`.
+//!     config.validated().unwrap_or_else(|error| panic!("{error}"))
+//! }
+//!
 //! #[component]
-//! fn Analytics() -> Html {
+//! fn Footer() -> Html {
 //!     let consent = use_consent();
 //!     let settings = {
 //!         let consent = consent.clone();
@@ -46,23 +53,49 @@
 //! #[component]
 //! fn App() -> Html {
 //!     // One `Rc<Config>` for the app's life (the provider compares it by address).
-//!     let config: Rc<Config> = use_memo((), |()| Config::default());
-//!     let on_change = Callback::from(|detail: consent_banner::events::ConsentDetail| {
+//!     let config = use_memo((), |()| policy());
+//!     let on_change = Callback::from(|detail: ConsentDetail| {
 //!         if detail.categories.get("statistics") == Some(&true) { /* start statistics */ }
 //!     });
 //!     html! {
-//!         <ConsentProvider {config} {on_change}>
-//!             <Analytics />
+//!         <ConsentProvider config={(*config).clone()} {on_change}>
+//!             <main>{"The app"}</main>
+//!             <Footer />
 //!         </ConsentProvider>
 //!     }
 //! }
+//! # assert_eq!(policy().categories.len(), 2);
 //! ```
 //!
-//! A config built in Rust ([`config::Category::new`] and its setters, the struct update syntax
-//! over [`config::Config::default`]) is checked by [`config::Config::validated`], with the same
-//! rules and field-named errors as the JSON path.
+//! `main` starts it as any Yew app: `yew::Renderer::<App>::new().render()`. A whole app, with its
+//! build commands and an end-to-end test, is in `examples/yew-app/`.
 //!
-//! A whole app, with its build commands, is in `examples/yew-app/`.
+//! The provider does what the embed does: the stored record (same key and format), the cookie
+//! mirror and the clean-up of declined categories' cookies, Global Privacy Control, receipts,
+//! Google Consent Mode through the page's `gtag`, and the `consent:*` events on `window` when
+//! asked for (its `events` prop). What only the embed's loader does, and a Yew app renders
+//! instead (`if consent.allows(..)`): gating `<script type="text/plain">` markup,
+//! `window.ConsentBanner` and `consent:ready` (README "Use it from a Yew app"). On a server (Yew
+//! SSR) the provider renders its children, undecided, and no banner.
+//!
+//! ## Embedded with one script tag
+//!
+//! A site owner writes:
+//!
+//! ```html
+//! <script type="application/json" id="consent-banner-config">
+//!   {"revision": 1, "policyUrl": "/privacy-policy"}
+//! </script>
+//! <script src="/consent-banner/consent-banner.js" data-config="consent-banner-config"></script>
+//!
+//! <!-- inert until the user accepts "statistics" -->
+//! <script type="text/plain" data-consent="statistics" src="/js/stats.js"></script>
+//! ```
+//!
+//! The loader (`consent-banner.js`, no dependencies) reads the stored decision and, on a return
+//! visit, activates the accepted tags without loading any WebAssembly. Only when there is no valid
+//! decision does it import this crate's UI ([`mount`], feature `embed`), which renders
+//! [`ui::ConsentBanner`] in a shadow root.
 //!
 //! With feature `ssr`, `prerender` renders the first layer ahead of time, natively, with Yew's
 //! server renderer and the same components: the page's `<head>` and `<body>` snippets (the
@@ -71,11 +104,25 @@
 //! `cargo run --release --features ssr --bin consent-banner -- render --config site.json` prints
 //! them for a static site (README "Prerendered first layer").
 //!
-//! The crate in layers: [`core`] is pure (the config, texts, record, decisions, receipts, GPC,
-//! cookies, events, and [`core::banner`], the banner's state machine with every transition) and
-//! tested natively; [`web`] is the browser edge ([`dom`], [`storage`], and [`web::page`], the
-//! browser as `core::banner::Page`); [`ui`] holds the Yew components. The core's modules are
-//! also here at the top ([`config`], [`texts`], [`record`], ...), where they have always been.
+//! ## Features
+//!
+//! None is needed by a Yew app.
+//!
+//! | feature | adds |
+//! |---|---|
+//! | `embed` | [`mount`], [`check_config`] and [`Ui`] as JavaScript exports, for the loader |
+//! | `talc` | the dist build's allocator (wasm only) |
+//! | `ssr` | `prerender` and the `consent-banner render` command |
+//! | `serde` | `Serialize`/`Deserialize` on the config, record and event types |
+//! | `schema` | `config::json_schema()`, the JSON Schema of the config |
+//!
+//! ## Layers
+//!
+//! [`core`] is pure (the config, texts, record, decisions, receipts, GPC, cookies, events, and
+//! [`core::banner`], the banner's state machine with every transition) and tested natively;
+//! [`web`] is the browser edge ([`dom`], [`storage`], and [`web::page`], the browser as
+//! `core::banner::Page`); [`ui`] holds the Yew components. The core's modules are also here at
+//! the top ([`config`], [`texts`], [`record`], ...), where they have always been.
 #![deny(missing_docs)]
 
 mod builder;
@@ -112,6 +159,15 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 
 /// The mounted banner, as the loader sees it. Its methods are JavaScript exports with the `embed`
 /// feature (the dist build's).
+///
+/// ```no_run
+/// // What the loader does with the embed's exports, in Rust terms.
+/// let channel = js_sys::Function::new_no_args(""); // the loader's private channel
+/// let categories = consent_banner::category_signature(&Default::default());
+/// let ui = consent_banner::mount("", "auto", &categories, channel, "en", "", false)?;
+/// ui.show_preferences();
+/// # Ok::<(), wasm_bindgen::JsError>(())
+/// ```
 #[cfg_attr(feature = "embed", wasm_bindgen)]
 pub struct Ui {
     commands: Commands,
@@ -120,25 +176,65 @@ pub struct Ui {
 #[cfg_attr(feature = "embed", wasm_bindgen)]
 impl Ui {
     /// Shows the first layer.
+    ///
+    /// ```no_run
+    /// # let channel = js_sys::Function::new_no_args("");
+    /// # let categories = "essential*,functional,statistics";
+    /// # let ui = consent_banner::mount("", "auto", categories, channel, "en", "", false)?;
+    /// ui.show();
+    /// # Ok::<(), wasm_bindgen::JsError>(())
+    /// ```
     pub fn show(&self) {
         self.commands.send(Command::Show);
     }
     /// Shows the preferences.
+    ///
+    /// ```no_run
+    /// # let channel = js_sys::Function::new_no_args("");
+    /// # let categories = "essential*,functional,statistics";
+    /// # let ui = consent_banner::mount("", "auto", categories, channel, "en", "", false)?;
+    /// ui.show_preferences(); // `ConsentBanner.showPreferences()` in JavaScript
+    /// # Ok::<(), wasm_bindgen::JsError>(())
+    /// ```
     #[cfg_attr(feature = "embed", wasm_bindgen(js_name = showPreferences))]
     pub fn show_preferences(&self) {
         self.commands.send(Command::ShowPreferences);
     }
     /// Closes the banner and the preferences.
+    ///
+    /// ```no_run
+    /// # let channel = js_sys::Function::new_no_args("");
+    /// # let categories = "essential*,functional,statistics";
+    /// # let ui = consent_banner::mount("", "auto", categories, channel, "en", "", false)?;
+    /// ui.hide();
+    /// # Ok::<(), wasm_bindgen::JsError>(())
+    /// ```
     pub fn hide(&self) {
         self.commands.send(Command::Hide);
     }
     /// Accepts every category (source `api`).
+    ///
+    /// ```no_run
+    /// # let channel = js_sys::Function::new_no_args("");
+    /// # let categories = "essential*,functional,statistics";
+    /// # let ui = consent_banner::mount("", "auto", categories, channel, "en", "", false)?;
+    /// ui.accept_all(); // `ConsentBanner.acceptAll()` in JavaScript
+    /// # Ok::<(), wasm_bindgen::JsError>(())
+    /// ```
     #[cfg_attr(feature = "embed", wasm_bindgen(js_name = acceptAll))]
     pub fn accept_all(&self) {
         self.commands
             .send(Command::Decide(Action::AcceptAll, Source::Api));
     }
     /// Declines every optional category (source `api`).
+    ///
+    /// ```no_run
+    /// # let channel = js_sys::Function::new_no_args("");
+    /// # let categories = "essential*,functional,statistics";
+    /// # let ui = consent_banner::mount("", "auto", categories, channel, "en", "", false)?;
+    /// ui.reject_all();
+    /// # Ok::<(), wasm_bindgen::JsError>(())
+    /// ```
     #[cfg_attr(feature = "embed", wasm_bindgen(js_name = rejectAll))]
     pub fn reject_all(&self) {
         self.commands
@@ -149,6 +245,14 @@ impl Ui {
     /// # Errors
     ///
     /// When the JSON is not an object of booleans.
+    ///
+    /// ```no_run
+    /// # let channel = js_sys::Function::new_no_args("");
+    /// # let categories = "essential*,functional,statistics";
+    /// # let ui = consent_banner::mount("", "auto", categories, channel, "en", "", false)?;
+    /// ui.set(r#"{"statistics": true}"#)?;
+    /// # Ok::<(), wasm_bindgen::JsError>(())
+    /// ```
     pub fn set(&self, choices_json: &str) -> Result<(), JsError> {
         let choices = record::read_choices(choices_json).map_err(|message| {
             JsError::new(&("set: expected {\"category\": true|false}: ".to_string() + &message))
@@ -158,10 +262,26 @@ impl Ui {
         Ok(())
     }
     /// Forgets the stored decision and shows the first layer.
+    ///
+    /// ```no_run
+    /// # let channel = js_sys::Function::new_no_args("");
+    /// # let categories = "essential*,functional,statistics";
+    /// # let ui = consent_banner::mount("", "auto", categories, channel, "en", "", false)?;
+    /// ui.reset();
+    /// # Ok::<(), wasm_bindgen::JsError>(())
+    /// ```
     pub fn reset(&self) {
         self.commands.send(Command::Reset);
     }
     /// Re-reads the stored decision (another tab changed it).
+    ///
+    /// ```no_run
+    /// # let channel = js_sys::Function::new_no_args("");
+    /// # let categories = "essential*,functional,statistics";
+    /// # let ui = consent_banner::mount("", "auto", categories, channel, "en", "", false)?;
+    /// ui.sync(); // after a `storage` event from another tab
+    /// # Ok::<(), wasm_bindgen::JsError>(())
+    /// ```
     pub fn sync(&self) {
         self.commands.send(Command::Sync);
     }
@@ -187,6 +307,14 @@ impl Ui {
 /// A config error with the field-named message of [`config::ConfigError`]; `config: the loader
 /// and the banner read different categories (loader "…", banner "…")` when `categories` differs
 /// from the config's; or a DOM failure.
+///
+/// ```no_run
+/// let channel = js_sys::Function::new_no_args(""); // the loader's private channel
+/// let config = r#"{"revision": 2}"#;
+/// let categories = "essential*,functional,statistics"; // the loader's reading of the config
+/// let ui = consent_banner::mount(config, "auto", categories, channel, "en", "", false)?;
+/// # Ok::<(), wasm_bindgen::JsError>(())
+/// ```
 #[cfg_attr(feature = "embed", wasm_bindgen)]
 pub fn mount(
     config_text: &str,
@@ -256,6 +384,13 @@ pub fn mount(
 
 /// The config's categories as the loader writes them for [`mount`]: the ids in order, separated
 /// by `,`, a required one followed by `*` (`essential*,functional,statistics`).
+///
+/// ```
+/// use consent_banner::config::Config;
+///
+/// let signature = consent_banner::category_signature(&Config::default());
+/// assert_eq!(signature, "essential*,functional,statistics");
+/// ```
 pub fn category_signature(config: &Config) -> String {
     let mut out = String::new();
     for (i, category) in config.categories.iter().enumerate() {
@@ -271,6 +406,13 @@ pub fn category_signature(config: &Config) -> String {
 }
 
 /// Checks a config without mounting anything: `""` when valid, else the error message.
+///
+/// ```
+/// use consent_banner::check_config;
+///
+/// assert_eq!(check_config(r#"{"revision": 2}"#), "");
+/// assert_eq!(check_config(r#"{"revision": 0}"#), "config: revision: must be at least 1");
+/// ```
 #[cfg_attr(feature = "embed", wasm_bindgen(js_name = checkConfig))]
 pub fn check_config(config_json: &str) -> String {
     Config::from_json(config_json)
