@@ -265,6 +265,17 @@ fn fnv1a_utf16(parts: &[&str]) -> String {
 }
 
 /// How the head snippet loads the loader ([`LOADER_FILE`]).
+///
+/// ```
+/// use consent_banner::prerender::{render, Loader, RenderOptions};
+///
+/// let inline = render(&RenderOptions::new("", Loader::Inline("/* the loader */")))?;
+/// assert!(inline.head.contains("<script data-prerendered data-base="));
+/// let file: &[u8] = b"/* dist/consent-banner-prerendered.js */";
+/// let external = render(&RenderOptions::new("", Loader::External(file)))?;
+/// assert!(external.head.contains(r#"integrity="sha384-"#));
+/// # Ok::<(), consent_banner::prerender::RenderError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Loader<'a> {
     /// `<script src="{base}consent-banner-prerendered.js" integrity="sha384-…"
@@ -434,6 +445,15 @@ impl Snippets {
 }
 
 /// Why [`render`] rendered nothing. The messages are part of the API.
+///
+/// ```
+/// use consent_banner::prerender::{render, Loader, RenderError, RenderOptions};
+///
+/// let options = RenderOptions::new(r#"{"revision": 0}"#, Loader::Inline(""));
+/// let error = render(&options).unwrap_err();
+/// assert!(matches!(error, RenderError::Config(_)));
+/// assert_eq!(error.to_string(), "config: revision: must be at least 1");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RenderError {
     /// The config is invalid: the browser's field-named message (`config: categories[2].id:
