@@ -233,6 +233,7 @@ mod tests {
         );
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[derive(Debug, Clone)]
     enum Step {
         Act(Action),
@@ -240,6 +241,7 @@ mod tests {
         Advance(u64),
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     fn step() -> impl Strategy<Value = Step> {
         let id = prop_oneof![
             Just("essential"),
@@ -258,6 +260,7 @@ mod tests {
         ]
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     proptest! {
         /// Required always on; an optional category is on only when the last explicit act since the
         /// last revision bump or expiry granted it.
