@@ -45,6 +45,9 @@ stage clippy-host  cargo clippy --all-targets --features ssr -- -D warnings
 stage clippy-wasm  cargo clippy --target wasm32-unknown-unknown --lib --test web --test prerender_web --features talc,embed -- -D warnings
 stage docs         env RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps -q --features ssr
 stage native       cargo test
+# The crate as a dependency (issue 19): it packages and its packaged copy builds, for a server
+# (feature ssr, with the render command) and for a Yew app in wasm32.
+stage package      bash -c 'cargo package -q --allow-dirty --features ssr && cargo package -q --allow-dirty --target wasm32-unknown-unknown --features talc,embed'
 stage build        bash scripts/build.sh
 stage example      bash scripts/build-example.sh
 stage budget       node bench/check-budget.mjs
@@ -55,6 +58,9 @@ stage log-sqlite   cargo test --release --manifest-path consent-log/Cargo.toml -
 stage log-postgres bash scripts/consent-log-postgres.sh cargo test --release --manifest-path consent-log/Cargo.toml --test log postgres_
 stage e2e          node --test --test-concurrency=1 tests/e2e/
 stage fuzz         bash scripts/fuzz.sh 20
+# Every public item has a doc example (rustdoc's lint, nightly only: after the fuzz stage, which
+# installs nightly; skipped without it).
+stage doc-examples bash -c 'if rustup toolchain list | grep -q "^nightly"; then CARGO_TARGET_DIR=target/nightly cargo +nightly rustdoc -q --lib --features ssr,schema -- -Z unstable-options -Z crate-attr="feature(rustdoc_missing_doc_code_examples)" -D missing_docs -D rustdoc::missing_doc_code_examples; else echo "doc-examples: no nightly toolchain, skipped"; fi'
 stage log-fuzz     bash scripts/consent-log-fuzz.sh 20
 
 echo
