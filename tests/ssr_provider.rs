@@ -26,12 +26,14 @@ fn Status() -> Html {
 #[derive(Properties, PartialEq)]
 struct AppProps {
     config: Rc<Config>,
+    #[prop_or_default]
+    hydrate: bool,
 }
 
 #[component]
 fn App(props: &AppProps) -> Html {
     html! {
-        <ConsentProvider config={props.config.clone()} events=true>
+        <ConsentProvider config={props.config.clone()} events=true hydrate={props.hydrate}>
             <main>
                 <h1 class="title">{"Shop"}</h1>
                 <Status />
@@ -41,7 +43,16 @@ fn App(props: &AppProps) -> Html {
 }
 
 fn render(config: Rc<Config>, hydratable: bool) -> String {
-    let props = AppProps { config };
+    render_app(
+        AppProps {
+            config,
+            hydrate: false,
+        },
+        hydratable,
+    )
+}
+
+fn render_app(props: AppProps, hydratable: bool) -> String {
     futures::executor::block_on(
         LocalServerRenderer::<App>::with_props(props)
             .hydratable(hydratable)
@@ -67,6 +78,22 @@ fn a_hydratable_render_has_the_same_state() {
     let html = render(Rc::new(Config::default()), true);
     assert!(html.contains(r#"data-decided="false""#), "{html}");
     assert!(html.contains("essential: on, statistics: off"), "{html}");
+}
+
+/// `hydrate` changes only the browser's first render: the server's markup is the same, so the
+/// browser can hydrate it (tests/hydrate_web.rs).
+#[test]
+fn the_markup_to_hydrate_is_the_same_with_the_hydrate_prop() {
+    let config = Rc::new(Config::default());
+    let hydrate = |hydrate| {
+        let props = AppProps {
+            config: config.clone(),
+            hydrate,
+        };
+        render_app(props, true)
+    };
+    assert_eq!(hydrate(true), hydrate(false));
+    assert!(hydrate(true).contains(r#"data-decided="false""#));
 }
 
 /// The settings whose browser work starts when the provider is created (Google Consent Mode's

@@ -293,27 +293,64 @@ pub struct ConsentProviderProps {
     /// the app has [`use_consent`] and `on_change`, and errors are logged on the console.
     #[prop_or_default]
     pub events: bool,
+    /// The app is hydrated from a server's markup (`yew::Renderer::hydrate`, after Yew SSR): the
+    /// provider's first render in the browser is then the server's (its children, undecided, no
+    /// banner), and right after it (an effect) the provider reads the stored decision, its
+    /// children re-render with it, and the banner mounts in its shadow root. Read when the
+    /// provider is created. Default `false`: an app rendered in the browser
+    /// (`yew::Renderer::render`) has the stored decision from the first render.
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use consent_banner::config::Config;
+    /// use consent_banner::ui::ConsentProvider;
+    /// use yew::prelude::*;
+    ///
+    /// #[component]
+    /// fn App() -> Html {
+    ///     let config: Rc<Config> = use_memo((), |()| Config::default());
+    ///     // The same component on the server (`yew::LocalServerRenderer`, `.hydratable(true)`)
+    ///     // and in the browser (`yew::Renderer::<App>::new().hydrate()`).
+    ///     html! {
+    ///         <ConsentProvider {config} hydrate=true>
+    ///             <main>{"The app"}</main>
+    ///         </ConsentProvider>
+    ///     }
+    /// }
+    /// ```
+    #[prop_or_default]
+    pub hydrate: bool,
     /// The app, which reads the state with [`use_consent`].
     #[prop_or_default]
     pub children: Html,
 }
 
-/// The state [`use_consent`] reads, kept for the listeners (another tab) that outlive a render.
+/// The state [`use_consent`] reads, kept for the listeners (another tab) that outlive a render,
+/// and the banner's host.
 struct Latest {
     detail: Rc<ConsentDetail>,
     on_change: Callback<ConsentDetail>,
+    /// `false` until the provider has mounted when hydrating: the first render is the server's.
+    mounted: bool,
+    /// The root in the banner's shadow root, once tried (`Some(None)`: no document to mount in).
+    host: Option<Option<web_sys::Element>>,
 }
 
 /// `true` in the browser build. Anywhere else (a Rust server rendering the app with Yew SSR) there
 /// is no page, storage or banner: the provider renders its children only, undecided.
 const IN_BROWSER: bool = cfg!(all(target_arch = "wasm32", target_os = "unknown"));
 
+/// No decision: what the server renders, and what a hydrating provider renders first.
+fn undecided(config: &Config) -> ConsentDetail {
+    ConsentDetail::new(config, None, Vec::new(), false)
+}
+
 /// The detail of what is stored under the config's key now (no decision when it is missing,
 /// corrupt, expired or of an older revision). The banner reports a corrupt record; this does not.
 /// On the server: no decision.
 fn stored_detail(config: &Config) -> ConsentDetail {
     if !IN_BROWSER {
-        return ConsentDetail::new(config, None, Vec::new(), false);
+        return undecided(config);
     }
     let store = RecordStore::open(&config.storage_key);
     let stored = Stored::parse(store.read().as_deref());
@@ -325,7 +362,8 @@ fn stored_detail(config: &Config) -> ConsentDetail {
 /// `<consent-banner>` element at the end of `<body>`, in a shadow root with the banner's
 /// stylesheet (as the script-tag build does): the app's CSS does not reach the banner, and the
 /// banner's does not reach the app. Its children read the state with [`use_consent`], from the
-/// first render on: a stored decision is read synchronously when the provider is created.
+/// first render on: a stored decision is read synchronously when the provider is created (one
+/// render later in an app hydrated from a server's markup, see below).
 ///
 /// The state follows every change: the banner's buttons, [`Consent`]'s commands, and another
 /// tab's decision (the `storage` event).
@@ -333,9 +371,11 @@ fn stored_detail(config: &Config) -> ConsentDetail {
 /// On a server (an app rendered with Yew SSR, `yew::LocalServerRenderer`: any target but
 /// `wasm32-unknown-unknown`) the provider renders its children only, undecided
 /// ([`Consent::decided`] is `false`, only required categories are allowed): the stored decision,
-/// Google Consent Mode and the banner are the browser's. Hydrating that markup is not supported
-/// yet (the banner's portal cannot be hydrated): render the app in the browser with
-/// `yew::Renderer::render`.
+/// Google Consent Mode and the banner are the browser's. To hydrate that markup
+/// (`yew::Renderer::hydrate`), set [`hydrate`](ConsentProviderProps::hydrate): the provider's
+/// first render in the browser is then the server's, and the stored decision and the banner come
+/// one render later, right after hydration (a visitor who decided before sees the server's
+/// undecided state for that render: the price of hydration).
 ///
 /// ```
 /// use std::rc::Rc;
@@ -388,24 +428,43 @@ pub fn ConsentProvider(props: &ConsentProviderProps) -> Html {
         Latest {
             detail: Rc::new(detail),
             on_change: props.on_change.clone(),
+            // Hydrating: the first render is the server's (undecided, no banner); the stored state
+            // and the banner come right after it (below). Otherwise both from the first render.
+            mounted: !props.hydrate,
+            host: None,
         }
     });
     latest.borrow_mut().on_change = props.on_change.clone();
-    let detail = use_state(|| latest.borrow().detail.clone());
-    let commands = use_memo((), |()| Commands::default());
-    // One host for the provider's life, removed with it; none where there is no document
-    // (the banner then renders in place), and none on the server.
-    let host = use_memo((), |()| {
-        IN_BROWSER.then(dom::mount_host).and_then(Result::ok)
+    let detail = use_state(|| {
+        let latest = latest.borrow();
+        match latest.mounted {
+            true => latest.detail.clone(),
+            false => Rc::new(undecided(&config)),
+        }
     });
+    let commands = use_memo((), |()| Commands::default());
+    // One host for the provider's life (from its mount when hydrating), removed with it; none
+    // where there is no document (the banner then renders in place), and none on the server.
+    let (mounted, host) = {
+        let mut latest = latest.borrow_mut();
+        if latest.mounted && latest.host.is_none() {
+            latest.host = Some(IN_BROWSER.then(dom::mount_host).and_then(Result::ok));
+        }
+        (latest.mounted, latest.host.clone().flatten())
+    };
     {
-        let host = host.clone();
+        let (latest, detail) = (latest.clone(), detail.setter());
         use_effect_with((), move |()| {
+            // Hydrated: the stored state now, and the banner in the render this schedules.
+            let hydrated = !std::mem::replace(&mut latest.borrow_mut().mounted, true);
+            if hydrated {
+                detail.set(latest.borrow().detail.clone());
+            }
             move || {
-                let shadow = host
-                    .as_ref()
-                    .as_ref()
-                    .and_then(|root| root.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok());
+                let shadow =
+                    latest.borrow().host.clone().flatten().and_then(|root| {
+                        root.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok()
+                    });
                 if let Some(shadow) = shadow {
                     shadow.host().remove();
                 }
@@ -481,10 +540,11 @@ pub fn ConsentProvider(props: &ConsentProviderProps) -> Html {
         <ConsentBanner config={config} on_change={(*on_change).clone()} initial={props.initial}
             commands={(*commands).clone()} events={props.events} />
     };
-    let banner = match host.as_ref() {
-        Some(root) => create_portal(banner, root.clone()),
-        None if IN_BROWSER => banner,
-        // On the server: the banner is the browser's (it reads the stored decision there).
+    let banner = match host {
+        Some(root) => create_portal(banner, root),
+        None if IN_BROWSER && mounted => banner,
+        // On the server: the banner is the browser's (it reads the stored decision there). And
+        // while hydrating: Yew cannot hydrate a portal, and the server rendered none.
         None => Html::default(),
     };
     html! {
