@@ -34,15 +34,20 @@ stage() {
   printf '   %s\n' "${report[-1]}"
 }
 
-wasm_test() {
-  CHROMEDRIVER=/usr/bin/chromedriver \
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    cargo test --target wasm32-unknown-unknown --test web --test prerender_web
-}
+# The browser tests: the UI and the prerendered layer, then a hydrated Yew SSR app (with Yew's
+# hydration, a feature of its own: the other tests and the shipped wasm never carry it).
+wasm_test() (
+  export CHROMEDRIVER=/usr/bin/chromedriver
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+  status=0
+  cargo test --target wasm32-unknown-unknown --test web --test prerender_web || status=1
+  cargo test --target wasm32-unknown-unknown --features hydration --test hydrate_web || status=1
+  exit $status
+)
 
 stage fmt          cargo fmt --check
 stage clippy-host  cargo clippy --all-targets --features ssr -- -D warnings
-stage clippy-wasm  cargo clippy --target wasm32-unknown-unknown --lib --test web --test prerender_web --features talc,embed -- -D warnings
+stage clippy-wasm  cargo clippy --target wasm32-unknown-unknown --lib --test web --test prerender_web --test hydrate_web --features talc,embed,hydration -- -D warnings
 stage docs         env RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps -q --features ssr
 stage native       cargo test
 # The crate as a dependency (issue 19): it packages and its packaged copy builds, for a server

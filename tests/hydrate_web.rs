@@ -2,8 +2,9 @@
 //! Chromium), with `ConsentProvider`'s `hydrate`: the server's markup is rendered here with Yew's
 //! server renderer (`LocalServerRenderer`, as a Rust server would, `.hydratable(true)`), put in a
 //! container, and hydrated with `yew::Renderer::hydrate`. Native `cargo test` compiles this file
-//! to nothing.
-#![cfg(target_arch = "wasm32")]
+//! to nothing; so does a wasm build without the crate's `hydration` feature (Yew's), which
+//! `scripts/test.sh` turns on for this file alone.
+#![cfg(all(target_arch = "wasm32", feature = "hydration"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::cell::RefCell;
