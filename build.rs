@@ -1,5 +1,6 @@
-//! Minifies `src/ui/banner.css` into `$OUT_DIR/banner.min.css` for `include_str!`: comments and
-//! layout whitespace cost wasm bytes on every first visit and tell the browser nothing.
+//! Minifies `src/ui/banner.css` into `$OUT_DIR/banner.min.css` for `include_str!`, and its first
+//! part (the first layer's rules) into `banner.first.min.css` for a prerendered first layer:
+//! comments and layout whitespace cost bytes on every first visit and tell the browser nothing.
 
 use std::{env, fs, path::Path};
 
@@ -7,9 +8,27 @@ fn main() {
     let source = "src/ui/banner.css";
     println!("cargo:rerun-if-changed={source}");
     let css = fs::read_to_string(source).unwrap_or_else(|e| panic!("{source}: {e}"));
-    let out = Path::new(&env::var("OUT_DIR").unwrap_or_else(|e| panic!("OUT_DIR: {e}")))
-        .join("banner.min.css");
-    fs::write(&out, minify(&css)).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    let dir = env::var("OUT_DIR").unwrap_or_else(|e| panic!("OUT_DIR: {e}"));
+    // The first layer's part (without the "ui only" parts): all a prerendered first layer
+    // carries in the page (src/prerender.rs); the UI adopts the whole stylesheet, in the same
+    // order.
+    let mut first = String::new();
+    let mut rest = css.as_str();
+    while let Some((before, after)) = rest.split_once("/* ui only { */") {
+        first.push_str(before);
+        rest = after
+            .split_once("/* } ui only */")
+            .unwrap_or_else(|| panic!("{source}: \"ui only {{\" without \"}} ui only\""))
+            .1;
+    }
+    first.push_str(rest);
+    for (name, text) in [
+        ("banner.min.css", css.as_str()),
+        ("banner.first.min.css", &first),
+    ] {
+        let out = Path::new(&dir).join(name);
+        fs::write(&out, minify(text)).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    }
 }
 
 /// Drops comments, collapses whitespace, and removes it around `{ } ; , >` and after `:` (never

@@ -476,9 +476,17 @@ impl fmt::Display for RenderError {
 
 impl std::error::Error for RenderError {}
 
-/// The stylesheet the UI adopts in its shadow root (`src/ui/banner.css`, minified by the build
-/// script), here in the declarative shadow root's `<style>`.
-const STYLES: &str = crate::web::dom::STYLES;
+/// The first layer's part of the stylesheet the UI adopts (`src/ui/banner.css` up to its "first
+/// layer end" marker, minified by the build script), in the declarative shadow root's `<style>`:
+/// the preferences and the reopen button are the UI's, in a shadow root of its own.
+///
+/// ```
+/// use consent_banner::prerender::STYLES;
+///
+/// assert!(STYLES.contains(".banner:not([hidden]){display:block}"));
+/// assert!(!STYLES.contains(".switch"), "the preferences' switches are not in the first layer");
+/// ```
+pub const STYLES: &str = include_str!(concat!(env!("OUT_DIR"), "/banner.first.min.css"));
 
 /// `'sha256-…'`: a CSP hash source of `text`.
 fn csp_sha256(text: &str) -> String {

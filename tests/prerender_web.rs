@@ -168,9 +168,10 @@ async fn the_body_snippet_attaches_a_shadow_root_with_the_styles_and_the_ui_s_fi
     let style = shadow.query_selector("style").unwrap().unwrap();
     assert_eq!(
         style.text_content().unwrap(),
-        consent_banner::dom::STYLES,
-        "the UI's stylesheet"
+        consent_banner::prerender::STYLES,
+        "the first layer's part of the UI's stylesheet"
     );
+    assert!(consent_banner::prerender::STYLES.len() < consent_banner::dom::STYLES.len());
     let prerendered = shadow.query_selector(".root").unwrap().unwrap();
 
     let ui_host = mount_ui(&config, "en").await;
@@ -183,5 +184,89 @@ async fn the_body_snippet_attaches_a_shadow_root_with_the_styles_and_the_ui_s_fi
 async fn the_prerendered_first_layer_is_the_ui_s_in_every_language_with_a_file() {
     for language in consent_banner::texts::LANGUAGE_FILES {
         assert_same_as_the_ui("bottom", false, language).await;
+    }
+}
+
+/// Every computed style of every element of `a` and `b` (the same tree), except `overlay` (the
+/// UI's first layer is an open popover in the top layer; a prerendered one is until the loader
+/// promotes it): the differences, as `element property: a / b`.
+fn style_differences(a: &Element, b: &Element) -> Vec<String> {
+    let window = web_sys::window().unwrap();
+    let mut out = Vec::new();
+    let (left, right) = (
+        a.query_selector_all("*").unwrap(),
+        b.query_selector_all("*").unwrap(),
+    );
+    if left.length() != right.length() {
+        return vec![format!("{} elements / {}", left.length(), right.length())];
+    }
+    for i in 0..left.length() {
+        let (x, y) = (
+            left.item(i).unwrap().dyn_into::<Element>().unwrap(),
+            right.item(i).unwrap().dyn_into::<Element>().unwrap(),
+        );
+        let (sx, sy) = (
+            window.get_computed_style(&x).unwrap().unwrap(),
+            window.get_computed_style(&y).unwrap().unwrap(),
+        );
+        for k in 0..sx.length() {
+            let name = sx.item(k);
+            if name == "overlay" {
+                continue;
+            }
+            let (vx, vy) = (
+                sx.get_property_value(&name).unwrap(),
+                sy.get_property_value(&name).unwrap(),
+            );
+            if vx != vy {
+                out.push(format!("{} {name}: {vx} / {vy}", x.local_name()));
+            }
+        }
+    }
+    out
+}
+
+/// The prerendered layer carries only the first layer's part of the stylesheet
+/// (`prerender::STYLES`): every element of it computes the same styles as the UI's first layer,
+/// which has the whole stylesheet.
+#[wasm_bindgen_test]
+async fn the_prerendered_first_layer_computes_the_same_styles_as_the_ui_s() {
+    for layout in ["bottom", "corner"] {
+        let config = config_text(layout, false, "en");
+        let snippets = render_async(&RenderOptions::new(&config, Loader::External(b"")))
+            .await
+            .unwrap();
+        let container = document().create_element("div").unwrap();
+        document().body().unwrap().append_child(&container).unwrap();
+        let set_html = js_sys::Reflect::get(&container, &"setHTMLUnsafe".into()).unwrap();
+        set_html
+            .dyn_into::<js_sys::Function>()
+            .unwrap()
+            .call1(&container, &snippets.body.as_str().into())
+            .unwrap();
+        let host = container.first_element_child().unwrap();
+        let prerendered = host
+            .shadow_root()
+            .unwrap()
+            .query_selector(".root")
+            .unwrap()
+            .unwrap();
+        let ui_host = mount_ui(&config, "en").await;
+        // Both at the end of their short entry slide.
+        let finish = js_sys::Function::new_with_args(
+            "root",
+            "root.getAnimations().forEach((a) => a.finish())",
+        );
+        for root in [host.shadow_root(), ui_host.shadow_root()] {
+            finish.call1(&JsValue::NULL, &root.unwrap()).unwrap();
+        }
+        let differences = style_differences(&ui_root(&ui_host), &prerendered);
+        ui_host.remove();
+        container.remove();
+        // (The test runner shows the console, not a panic's message.)
+        for difference in &differences {
+            web_sys::console::log_1(&format!("{layout}: {difference}").into());
+        }
+        assert!(differences.is_empty(), "{layout}: {differences:?}");
     }
 }
