@@ -40,16 +40,16 @@ wasm_test() (
   export CHROMEDRIVER=/usr/bin/chromedriver
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
   status=0
-  cargo test --target wasm32-unknown-unknown --test web --test prerender_web || status=1
-  cargo test --target wasm32-unknown-unknown --features hydration --test hydrate_web || status=1
+  cargo test --target wasm32-unknown-unknown --features ssr --test web --test prerender_web || status=1
+  cargo test --target wasm32-unknown-unknown --features hydration,ssr --test hydrate_web || status=1
   exit $status
 )
 
 stage fmt          cargo fmt --check
 stage clippy-host  cargo clippy --all-targets --features ssr -- -D warnings
-stage clippy-wasm  cargo clippy --target wasm32-unknown-unknown --lib --test web --test prerender_web --test hydrate_web --features talc,embed,hydration -- -D warnings
+stage clippy-wasm  cargo clippy --target wasm32-unknown-unknown --lib --test web --test prerender_web --test hydrate_web --features talc,embed,hydration,ssr -- -D warnings
 stage docs         env RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps -q --features ssr
-stage native       cargo test
+stage native       cargo test --features ssr
 # The crate as a dependency (issue 19): it packages and its packaged copy builds, for a server
 # (feature ssr, with the render command) and for a Yew app in wasm32.
 stage package      bash -c 'cargo package -q --allow-dirty --features ssr && cargo package -q --allow-dirty --target wasm32-unknown-unknown --features talc,embed'

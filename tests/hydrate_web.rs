@@ -4,7 +4,7 @@
 //! container, and hydrated with `yew::Renderer::hydrate`. Native `cargo test` compiles this file
 //! to nothing; so does a wasm build without the crate's `hydration` feature (Yew's), which
 //! `scripts/test.sh` turns on for this file alone.
-#![cfg(all(target_arch = "wasm32", feature = "hydration"))]
+#![cfg(all(target_arch = "wasm32", feature = "hydration", feature = "ssr"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::cell::RefCell;

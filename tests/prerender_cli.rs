@@ -1,6 +1,6 @@
 //! `consent-banner render` (src/bin/consent-banner.rs) as a site's build runs it: the snippets it
 //! prints, its JSON, its errors and exit codes. Each test writes its own config and `dist/`.
-#![cfg(not(target_arch = "wasm32"))]
+#![cfg(all(not(target_arch = "wasm32"), feature = "ssr"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@
 //!
 //! The `_async` forms of the prerender API: the blocking ones wait for Yew's scheduler, which in
 //! a browser runs on the event loop (natively they are the same code, blocked on).
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "ssr"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;

@@ -285,6 +285,7 @@ fn the_loader_knows_the_texts_of_a_language() {
     assert_eq!(listed, fields);
 }
 
+#[cfg(feature = "ssr")]
 #[test]
 fn every_snippet_hash_vector_matches_the_prerendered_snippet() {
     use consent_banner::prerender::{embed_config, render, snippet_hash, Loader, RenderOptions};
