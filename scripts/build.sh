@@ -11,9 +11,14 @@ rm -rf "$out" && mkdir -p "$out"
 # The wasm UI and its glue: build-std for size, LTO, wasm-bindgen, wasm-opt -Oz (see the script).
 CB_FEATURES=talc,embed bash scripts/wasm-pipeline.sh . consent_banner target/wasm-out consent-banner-ui
 cp target/wasm-out/consent-banner-ui_bg.wasm "$out/"
+# The UI for pages with a prerendered first layer (feature prerendered-only: no first layer of its
+# own), loaded by the extra when the page's layer is the loader's (README "Prerendered first layer").
+CB_FEATURES=talc,embed,prerendered-only bash scripts/wasm-pipeline.sh . consent_banner target/wasm-out consent-banner-ui-pre
+cp target/wasm-out/consent-banner-ui-pre_bg.wasm "$out/"
 
 terser() { node_modules/.bin/terser "$@" --ecma 2020 --compress passes=3 --mangle --comments '/^!/'; }
 terser --module target/wasm-out/consent-banner-ui.js -o "$out/consent-banner-ui.js"
+terser --module target/wasm-out/consent-banner-ui-pre.js -o "$out/consent-banner-ui-pre.js"
 # Two builds of the loader from one source: consent-banner.js (the one-script-tag embed) without
 # the blocks marked /*+prerender*/ ... /*-prerender*/, and consent-banner-prerendered.js with them,
 # for pages with a prerendered first layer (README "Prerendered first layer").
@@ -44,7 +49,7 @@ rm -rf target/dist-old
 node -e '
   const { createHash } = require("node:crypto"), { readFileSync } = require("node:fs");
   const sri = (f) => "sha384-" + createHash("sha384").update(readFileSync("dist/" + f)).digest("base64");
-  for (const f of ["consent-banner.js", "consent-banner-prerendered.js", "consent-banner-extra.js", "consent-banner-ui.js", "consent-banner-ui_bg.wasm"]) console.log(`  ${f.padEnd(28)}${sri(f)}`);
+  for (const f of ["consent-banner.js", "consent-banner-prerendered.js", "consent-banner-extra.js", "consent-banner-ui.js", "consent-banner-ui_bg.wasm", "consent-banner-ui-pre.js", "consent-banner-ui-pre_bg.wasm"]) console.log(`  ${f.padEnd(28)}${sri(f)}`);
   console.log("\nsnippet (adjust the path to where dist/ is served):");
   console.log(`  <script src="/consent-banner/consent-banner.js" integrity="${sri("consent-banner.js")}" crossorigin="anonymous"></script>\n`);
 ' | sed '1i subresource integrity (dist/)'

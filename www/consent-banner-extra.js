@@ -5,8 +5,6 @@
 // field-named message, passes another tab's decision on to the UI and handles a panic in the
 // wasm. Nothing here runs before a decision is needed.
 const UI = 'consent-banner-ui';
-const GLUE = UI + '.js';
-const WASM = UI + '_bg.wasm';
 const url = (file) => new URL(file, import.meta.url).href;
 
 /**
@@ -59,11 +57,12 @@ export default ({ fail, report, attr, configOk, configText, categories, api, cha
   // builds with a panic hook.
   const channel = (name, json) => name == 'change' ? change(JSON.parse(json)) : name == 'view' ? first?.(json == 'first') : name == 'panic' && panic(json);
 
-  const init = (m, response = url(WASM)) => m.default({ module_or_path: response }).then(() => m);
+  // (Without a response, the glue fetches its own wasm, next to it.)
+  const init = (m, response) => m.default({ module_or_path: response }).then(() => m);
 
   // A config the loader rejected: the UI's validator names the field.
   if (!configOk) {
-    import(url(GLUE)).then(init)
+    import(url(UI + '.js')).then(init)
       .then((m) => m.checkConfig(configText) || 'config: unreadable', () => 'config: not a JSON object')
       .then((message) => fail('config', message));
   }
@@ -75,13 +74,16 @@ export default ({ fail, report, attr, configOk, configText, categories, api, cha
   // reported). A language file that fails leaves the banner in English, with one error.
   const load = (view, [wasm, glue, lang = loadLanguage()] = []) => {
     if (ui) return ui;
-    let file = GLUE;
+    // A page whose first layer is the prerendered one gets the UI built without a first layer
+    // of its own (consent-banner-ui-pre.js, 4.5 KB brotli less).
+    const name = UI + (first?.() ? '-pre' : '');
+    let file = name + '.js';
     const start = () => {
       // The wasm downloads (and compiles, streaming) while the glue loads, not after it.
-      const response = Promise.resolve(wasm).then((r) => r || fetch(url(WASM)));
+      const response = Promise.resolve(wasm).then((r) => r || fetch(url(name + '_bg.wasm')));
       response.catch(() => {}); // reported once, where init awaits it
-      return Promise.resolve(glue).then((m) => m || import(url(GLUE))).then((m) => {
-        file = WASM;
+      return Promise.resolve(glue).then((m) => m || import(url(file))).then((m) => {
+        file = name + '_bg.wasm';
         return init(m, response);
       });
     };
@@ -94,9 +96,8 @@ export default ({ fail, report, attr, configOk, configText, categories, api, cha
       ]).then((m) => new Promise((ok) => document.readyState == 'loading' ? listen('DOMContentLoaded', ok) : setTimeout(ok))
         .then(() => lang).then((text = '') => {
           if (text.error) report('load', `could not load the language file ${text.error}; the banner shows English`);
-          const prerendered = !!first?.();
-          return text.error ? m.mount(configText, view, categories, channel, 'en', '', prerendered)
-            : m.mount(configText, view, categories, channel, language, text, prerendered);
+          // (A plain loader gives no `first`: undefined is false to the wasm.)
+          return m.mount(configText, view, categories, channel, ...text.error ? ['en', ''] : [language, text], first?.());
         }));
     ui.catch((e) => {
       if (panicked || trapped(e)) return; // reported once

@@ -323,7 +323,11 @@ pub fn ConsentBanner(props: &ConsentBannerProps) -> Html {
         gpc::declined(config, dom::global_privacy_control())
     });
     let on_change = props.on_change.clone();
-    let (events, prerendered) = (props.events, props.prerendered);
+    // (The prerendered-only build never draws a first layer: it is compiled out.)
+    let (events, prerendered) = (
+        props.events,
+        props.prerendered || cfg!(feature = "prerendered-only"),
+    );
     let banner = use_mut_ref(|| {
         let setting = Setting {
             config: &config,

@@ -22,7 +22,7 @@ after(async () => { await env?.close(); });
 
 const CLI = join(ROOT, 'target/debug/consent-banner');
 const KEY = 'consent-banner';
-const UI_FILES = /consent-banner-extra\.js|consent-banner-ui\.js|\.wasm$/;
+const UI_FILES = /consent-banner-extra\.js|consent-banner-ui(-pre)?\.js|\.wasm$/;
 const LOG = 'window.log = window.log || []; window.log.push';
 const GATED = `<script type="text/plain" data-consent="statistics">${LOG}('stats')</script>
   <script type="text/plain" data-consent="!statistics">${LOG}('declined')</script>`;
@@ -208,7 +208,9 @@ test('prerender: Preferences loads the UI and opens it over the layer without re
   const dialog = p.locator('consent-banner:not([data-prerendered]) dialog');
   await dialog.waitFor();
   assert.equal(await layerOf(p).isVisible(), false, 'the layer steps back for the preferences');
-  assert.equal(ui(requests).length, 3, 'the UI loads now');
+  assert.deepEqual(ui(requests).map((r) => r.split('?')[0]).sort(),
+    ['/dist/consent-banner-extra.js', '/dist/consent-banner-ui-pre.js', '/dist/consent-banner-ui-pre_bg.wasm'],
+    'the UI loads now: the build without a first layer of its own');
   assert.equal(await p.evaluate(() => scrollY), 400, 'the page did not move');
   await dialog.locator('[data-action="close"]').click();
   await layerOf(p).waitFor();
@@ -296,9 +298,11 @@ test('prerender: a stale snippet (config changed, layout changed, another langua
   ];
   for (const [name, snippets] of cases) {
     const s = await session(page(snippets));
-    const { page: p, errors, context } = s;
+    const { page: p, errors, context, requests } = s;
     await p.goto(s.url);
     await p.locator('consent-banner:not([data-prerendered]) .banner').waitFor();
+    assert.deepEqual(ui(requests).map((r) => r.split('?')[0]).sort(),
+      ['/dist/consent-banner-extra.js', '/dist/consent-banner-ui.js', '/dist/consent-banner-ui_bg.wasm'], `${name}: the whole UI`);
     const reported = await p.evaluate(() => window.events.filter((e) => e.name == 'error').map((e) => e.detail));
     assert.equal(reported.length, 1, name);
     assert.equal(reported[0].kind, 'markup');
@@ -419,4 +423,25 @@ test('prerender: the loader computes every snippet hash of tests/vectors/prerend
     assert.deepEqual(await p.evaluate(() => window.events.map((e) => e.name == 'error' ? e.detail.message : e.name)), ['ready', 'show'], c.name);
     await context.close();
   }
+});
+
+test('prerender: ConsentBanner.show() after a decision shows the prerendered layer again (through the UI without a first layer), and Decline there withdraws with the same consent id', async () => {
+  const s = await session(page(render(CONFIG)));
+  const { page: p, requests, errors, context } = s;
+  await p.goto(s.url);
+  await actionOf(p, 'accept').click();
+  const first = await storedRecord(p);
+  await p.evaluate(() => window.ConsentBanner.show());
+  await until(p, () => document.querySelector('consent-banner[data-prerendered]').shadowRoot.querySelector('.banner').matches(':popover-open'));
+  assert.ok(requests.some((r) => r.startsWith('/dist/consent-banner-ui-pre.js')), 'the UI without a first layer');
+  assert.equal(await p.locator('consent-banner:not([data-prerendered]) .banner').count(), 0, 'no second first layer');
+  await actionOf(p, 'reject').click();
+  const second = await storedRecord(p);
+  assert.equal(second.id, first.id, 'the same consent id');
+  assert.equal(second.given, first.given);
+  assert.equal(second.categories.statistics, false);
+  assert.equal(s.receipts.at(-1).action, 'withdraw');
+  assert.equal(await layerOf(p).isVisible(), false);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
