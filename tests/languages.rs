@@ -23,22 +23,13 @@ const REQUIRED: &[&str] = &[
     "th", "vi", "zh-Hans", "zh-Hant", "pt-BR",
 ];
 
-/// The text fields of the config's `Texts`, in its order (`categories` follows them). The test
-/// `the_field_list_is_the_configs` checks this against the crate's own list.
-const FIELDS: &[&str] = &[
-    "title",
-    "summary",
-    "acceptAll",
-    "rejectAll",
-    "preferences",
-    "save",
-    "close",
-    "policyLink",
-    "preferencesTitle",
-    "alwaysOn",
-    "reopen",
-    "gpcNotice",
-];
+/// The text fields of the config's `Texts`, in its order: the crate's own list, `categories`
+/// (which follows them) aside.
+fn fields() -> &'static [&'static str] {
+    consent_banner::config::TEXTS_FIELDS
+        .strip_suffix(&["categories"])
+        .unwrap_or_else(|| panic!("categories is not last in TEXTS_FIELDS"))
+}
 
 /// The default categories, whose label and description every file translates.
 const CATEGORIES: &[&str] = &["essential", "functional", "statistics"];
@@ -157,7 +148,7 @@ fn category_text<'a>(file: &'a LanguageFile, id: &str, key: &str) -> &'a str {
 /// Every text of a file with its path: the twelve fields, then each category's label and
 /// description.
 fn all_texts(file: &LanguageFile) -> Vec<(String, &str)> {
-    let mut out: Vec<(String, &str)> = FIELDS
+    let mut out: Vec<(String, &str)> = fields()
         .iter()
         .map(|f| ((*f).to_string(), text(file, f)))
         .collect();
@@ -274,9 +265,9 @@ fn the_field_list_is_the_configs() {
             .map(str::to_string)
             .collect()
     };
-    let mut fields: Vec<String> = FIELDS.iter().map(|f| (*f).to_string()).collect();
-    fields.push("categories".into());
-    assert_eq!(expected(r#"{"texts":{"en":{"dir":"rtl"}}}"#), fields);
+    let mut names: Vec<String> = fields().iter().map(|f| (*f).to_string()).collect();
+    names.push("categories".into());
+    assert_eq!(expected(r#"{"texts":{"en":{"dir":"rtl"}}}"#), names);
     assert_eq!(
         expected(r#"{"texts":{"en":{"categories":{"essential":{"x":""}}}}}"#),
         ["label", "description"]
@@ -313,7 +304,7 @@ fn every_file_parses_as_the_config_texts_of_its_language() {
             &texts.reopen,
             &texts.gpc_notice,
         ];
-        for (field, value) in FIELDS.iter().zip(read) {
+        for (field, value) in fields().iter().zip(read) {
             assert_eq!(
                 value.as_deref(),
                 Some(text(&file, field)),
@@ -347,7 +338,7 @@ fn every_text_and_category_is_present_and_non_empty() {
             .unwrap_or_else(|| panic!("{tag}: not an object"));
         let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
         keys.sort_unstable();
-        let mut expected: Vec<&str> = FIELDS.to_vec();
+        let mut expected: Vec<&str> = fields().to_vec();
         expected.push("categories");
         expected.sort_unstable();
         assert_eq!(keys, expected, "{tag}: the fields (no `dir`: see RTL)");
@@ -392,7 +383,7 @@ fn the_files_are_written_alike() {
         );
         assert!(file.raw.ends_with("}\n"), "{tag}: ends with one newline");
         // The fields in the config's order, as a translator compares two files side by side.
-        let positions: Vec<usize> = FIELDS
+        let positions: Vec<usize> = fields()
             .iter()
             .chain(&["categories"])
             .map(|f| {
@@ -424,7 +415,7 @@ fn nothing_is_left_in_english() {
     let mut failures = Vec::new();
     for file in files() {
         let tag = file.tag.as_str();
-        for field in FIELDS {
+        for field in fields() {
             let value = text(&file, field);
             if value == english(field) && !SAME_AS_ENGLISH.contains(&(tag, field)) {
                 failures.push(format!("{tag}: {field} is the English {value:?}"));
@@ -792,7 +783,7 @@ fn schema_uses_only_the_checked_keywords() {
 #[test]
 fn the_schema_has_the_configs_fields() {
     let schema = schema();
-    let mut expected: Vec<&str> = FIELDS.to_vec();
+    let mut expected: Vec<&str> = fields().to_vec();
     expected.push("categories");
     let properties: Vec<&str> = schema["properties"]
         .as_object()

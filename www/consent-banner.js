@@ -432,6 +432,7 @@
     try {
       storage().setItem(config.storageKey, JSON.stringify(r));
     } catch (e) {
+      // (The messages of src/core/events.rs StorageError.)
       report('storage', persisted ? `storage: could not save the choice (${e}); it holds for this page only` : 'storage: localStorage is unavailable; the choice holds for this page only');
       persisted = false;
     }
@@ -456,10 +457,9 @@
   // The first prerendered layer among <body>'s children, once the parser has added it (`end`: the
   // page is parsed). Adopted, or removed before it is painted.
   const settle = (end) => {
-    const el = getter('body').get.call(d)?.querySelector(':scope>consent-banner[data-prerendered]');
+    const el = !settled && getter('body').get.call(d)?.querySelector(':scope>consent-banner[data-prerendered]');
     if (!settled && (el || end)) {
       settled = 1;
-      watch.disconnect();
       const want = hash(VERSION + '\n' + language + '\n' + (embedded ?? ''));
       if (el && prerendered && !record && el.dataset.prerendered == want) {
         layer = el;
@@ -480,7 +480,6 @@
       }
     }
   };
-  const watch = new MutationObserver(() => settle());
   /*-prerender*/
   // --- start ---
   const configOk = readConfig();
@@ -505,9 +504,6 @@
   const prerendered = attr('prerendered') != null && configOk && !gpcDeclined[0];
   /*-prerender*/
   if (!record /*+prerender*/&& !prerendered/*-prerender*/) mount();
-  /*+prerender*/
-  watch.observe(d, { childList: 1, subtree: 1 });
-  /*-prerender*/
   failed ||= !configOk;
   consentMode(1);
   cleanUp();
@@ -528,10 +524,13 @@
   });
 
   // Elements added later: look again only when an added element has data-consent or holds a gated
-  // one.
-  new MutationObserver((list) => list.some((m) => [...m.addedNodes].some((n) =>
-    n.dataset?.consent || n.querySelector?.(GATED))) && activate())
-    .observe(d, { childList: 1, subtree: 1 });
+  // one. (The same observer finds the prerendered layer as the parser adds it.)
+  new MutationObserver((list) => {
+    /*+prerender*/
+    settle();
+    /*-prerender*/
+    if (list.some((m) => [...m.addedNodes].some((n) => n.dataset?.consent || n.querySelector?.(GATED)))) activate();
+  }).observe(d, { childList: 1, subtree: 1 });
   activate();
 
   const api = {
